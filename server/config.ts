@@ -1,0 +1,81 @@
+/**
+ * Slipway's configuration, read once from the environment and validated, so that a typo
+ * stops the server at start with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "512m", "3g", "1073741824" -> bytes. */
+const byteSize = z
+  .string()
+  .regex(/^\d+(\.\d+)?[kmg]?$/i, 'expected a size such as 512m or 3g')
+  .transform((text) => {
+    const match = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(text)!;
+    return Math.round(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!);
+  });
+
+/** "90s", "2h", "1500ms" -> milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, 'expected a duration such as 90s, 30m or 2h')
+  .transform((text) => {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(text)!;
+    return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+  });
+
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const Environment = z.object({
+  PORT: count(1, 65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  SLIPWAY_STATE_DIR: z.string().min(1).default('.slipway'),
+  DOCKER_HOST: z.string().min(1).optional(),
+  SLIPWAY_MAX_SANDBOXES: count(1, 1000).default(10),
+  SLIPWAY_POOL_SIZE: count(0, 50).default(2),
+  SLIPWAY_IDLE_TIMEOUT: duration.prefault('2h'),
+  SLIPWAY_SANDBOX_MEMORY: byteSize.prefault('3g'),
+  SLIPWAY_SANDBOX_STORAGE: byteSize.prefault('4g'),
+  SLIPWAY_SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
+  SLIPWAY_SANDBOX_PIDS: count(64, 1_000_000).default(2048),
+  /** Extra origins allowed to open the WebSocket, comma separated (the page's own is always allowed). */
+  SLIPWAY_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean)),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const result = Environment.safeParse(withoutEmpty(env));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const values = result.data;
+  const stateDir = path.resolve(values.SLIPWAY_STATE_DIR);
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    stateDir,
+    dockerHost: values.DOCKER_HOST,
+    maxSandboxes: values.SLIPWAY_MAX_SANDBOXES,
+    poolSize: values.SLIPWAY_POOL_SIZE,
+    idleTimeoutMs: values.SLIPWAY_IDLE_TIMEOUT,
+    sandbox: {
+      memoryBytes: values.SLIPWAY_SANDBOX_MEMORY,
+      storageBytes: values.SLIPWAY_SANDBOX_STORAGE,
+      cpus: values.SLIPWAY_SANDBOX_CPUS,
+      pids: values.SLIPWAY_SANDBOX_PIDS,
+    },
+    allowedOrigins: values.SLIPWAY_ALLOWED_ORIGINS,
+  };
+}
+
+/** An empty variable (`PORT=`) means "not set", as shells and .env files usually intend. */
+function withoutEmpty(env: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+}

@@ -1,0 +1,83 @@
+/**
+ * The one catalog of coded errors. Each code has the text a learner sees, the HTTP status
+ * it answers with and the WebSocket close code it closes with (4000-4999 are ours).
+ * docs/ARCHITECTURE.md lists them; a test keeps the two in step.
+ */
+export const ERRORS = {
+  ENGINE_UNAVAILABLE: {
+    status: 503,
+    close: 4503,
+    message: 'The container engine is not answering. Slipway will retry; if it persists, ask the person running Slipway.',
+  },
+  SANDBOX_LIMIT_REACHED: {
+    status: 503,
+    close: 4429,
+    message: 'Slipway is full: every sandbox is in use. Try again in a few minutes.',
+  },
+  SANDBOX_FAILED: {
+    status: 500,
+    close: 4500,
+    message: 'Your sandbox could not be started.',
+  },
+  SANDBOX_EXPIRED: {
+    status: 410,
+    close: 4410,
+    message: 'Your sandbox was removed after a long time without use. Start a new one to continue.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    close: 4401,
+    message: 'No Slipway session cookie came with this request. Reload the page to get one.',
+  },
+  FORBIDDEN_ORIGIN: {
+    status: 403,
+    close: 4403,
+    message: 'This page is not allowed to connect to Slipway (unexpected Origin).',
+  },
+  NOT_FOUND: {
+    status: 404,
+    close: 4404,
+    message: 'Not found.',
+  },
+  INVALID_MESSAGE: {
+    status: 400,
+    close: 4400,
+    message: 'A message from the browser was not understood.',
+  },
+  REPLACED: {
+    status: 409,
+    close: 4409,
+    message: 'This sandbox was opened in another tab or window.',
+  },
+  SHUTTING_DOWN: {
+    status: 503,
+    close: 1012,
+    message: 'Slipway is restarting. The page will reconnect by itself.',
+  },
+} as const satisfies Record<string, { status: number; close: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error that knows its catalog code; `detail` adds what happened this time. */
+export class SlipwayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail ? `${ERRORS[code].message} (${detail})` : ERRORS[code].message, options);
+    this.name = 'SlipwayError';
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  get closeCode(): number {
+    return ERRORS[this.code].close;
+  }
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERRORS, value);
+}

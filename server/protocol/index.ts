@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './flow-control';
+export * from './messages';

@@ -1,0 +1,98 @@
+/**
+ * The wire protocol between the browser and the server, shared by both sides.
+ *
+ * One WebSocket per learner, at WS_PATH. Two kinds of frame:
+ * - binary: terminal bytes. Byte 0 is the channel (one per terminal), the rest is the data:
+ *   keystrokes from the browser, shell output from the server.
+ * - text: one JSON control message, validated on arrival against the schemas below.
+ *
+ * docs/ARCHITECTURE.md documents every message type; a test checks that it does.
+ */
+import { z } from 'zod';
+import { ERRORS, type ErrorCode } from './errors';
+
+export const PROTOCOL_VERSION = 1;
+export const WS_PATH = '/ws';
+/** The largest control message or terminal frame the server accepts from a browser. */
+export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+const channel = z.number().int().min(0).max(255);
+
+// ---- browser -> server -----------------------------------------------------------------
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('resize'),
+    channel,
+    cols: z.number().int().min(2).max(1000),
+    rows: z.number().int().min(1).max(500),
+  }),
+  z.object({ type: z.literal('ack'), channel, bytes: z.number().int().positive() }),
+  z.object({ type: z.literal('restart-shell'), channel }),
+  z.object({ type: z.literal('reset-sandbox') }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+// ---- server -> browser -----------------------------------------------------------------
+
+export const SandboxState = z.enum(['starting', 'ready', 'resetting', 'failed', 'expired', 'full']);
+export type SandboxState = z.infer<typeof SandboxState>;
+
+const errorCode = z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]);
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), protocol: z.literal(PROTOCOL_VERSION), learner: z.string() }),
+  z.object({
+    type: z.literal('sandbox'),
+    state: SandboxState,
+    /** What is happening now, in words a learner understands. */
+    detail: z.string().optional(),
+    /** Whether the sandbox came ready-made from the warm pool. */
+    warm: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal('terminal'),
+    channel,
+    node: z.string(),
+    /** `attached`: reset the screen, the replay follows as binary frames. */
+    event: z.enum(['attached', 'exited']),
+    exitCode: z.number().int().nullable().optional(),
+  }),
+  z.object({ type: z.literal('error'), code: errorCode, message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export type MessageType = ClientMessage['type'] | ServerMessage['type'];
+
+// ---- parsing and framing -----------------------------------------------------------------
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseJson<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'not valid JSON' };
+  }
+  const result = schema.safeParse(data);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, error: `${where}${issue?.message ?? 'invalid message'}` };
+}
+
+export const parseClientMessage = (text: string) => parseJson(ClientMessage, text);
+export const parseServerMessage = (text: string) => parseJson(ServerMessage, text);
+
+export function encodeTerminalFrame(channelId: number, data: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(data.byteLength + 1);
+  frame[0] = channelId;
+  frame.set(data, 1);
+  return frame;
+}
+
+export function decodeTerminalFrame(frame: Uint8Array): { channel: number; data: Uint8Array } | null {
+  if (frame.byteLength < 1) return null;
+  return { channel: frame[0]!, data: frame.subarray(1) };
+}
