@@ -1,0 +1,92 @@
+/**
+ * The foundation, end to end: a real sandbox per learner in a real browser terminal.
+ */
+import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
+import { startSlipway, type RunningSlipway } from './support/server';
+import { openSandbox, run, screenText, waitForScreen } from './support/terminal';
+
+let slipway: RunningSlipway;
+
+test.beforeAll(async () => {
+  slipway = await startSlipway();
+});
+
+test.afterAll(async () => {
+  await slipway?.stop();
+});
+
+async function learner(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1400, height: 900 } });
+}
+
+test('a learner gets a prompt, runs hello-world offline, and keeps the shell across a refresh', async ({ browser }) => {
+  const context = await learner(browser);
+  const page = await context.newPage();
+  await openSandbox(page, slipway.url);
+
+  await run(page, 'docker run hello-world', 'Hello from Docker!', 90_000);
+  const afterHello = await screenText(page);
+  expect(afterHello).toContain("Unable to find image 'hello-world:latest' locally");
+  expect(afterHello).toMatch(/Pulling from library\/hello-world/);
+
+  await run(page, 'clear; docker run -d --name web nginx');
+  await run(page, 'export SLIPWAY_MARK=kept-$((40+2)); docker ps --format "ps:{{.Names}}:{{.Image}}"', 'ps:web:nginx');
+
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready');
+  // The replay shows what was on the screen before, exactly once.
+  const replayed = await waitForScreen(page, 'ps:web:nginx');
+  expect(replayed.match(/ps:web:nginx/g)).toHaveLength(1);
+  // The same shell: its variables and the learner's container are still there.
+  await run(page, 'clear; echo "mark=$SLIPWAY_MARK"; docker ps --format "again:{{.Names}}"', /again:web/);
+  expect(await screenText(page)).toContain('mark=kept-42');
+  await context.close();
+});
+
+test('two learners get two sandboxes that cannot see or reach each other', async ({ browser }) => {
+  const [alice, bob] = [await learner(browser), await learner(browser)];
+  const a = await alice.newPage();
+  const b = await bob.newPage();
+  await openSandbox(a, slipway.url);
+  await openSandbox(b, slipway.url);
+
+  await run(a, 'docker run -d --name alices-secret busybox sleep 600', undefined, 90_000);
+  await run(a, 'clear; echo "ip=$(hostname -i | cut -d" " -f1)"', /ip=\d+\.\d+\.\d+\.\d+/);
+  const aliceIp = /ip=(\d+\.\d+\.\d+\.\d+)/.exec(await screenText(a))![1]!;
+
+  await run(b, 'clear; docker ps -a --format "seen:{{.Names}}"; echo "count=$(docker ps -aq | wc -l)"', /count=\d+/);
+  const bobScreen = await screenText(b);
+  expect(bobScreen).not.toContain('alices-secret');
+  expect(bobScreen).toContain('count=0');
+
+  await run(b, `clear; ping -c 1 -W 2 ${aliceIp} >/dev/null 2>&1 && echo reach=yes || echo reach=no`, /reach=(yes|no)/);
+  expect(await screenText(b)).toContain('reach=no');
+  await alice.close();
+  await bob.close();
+});
+
+test('a sandbox cannot reach the host engine, Slipway files, or the host disks', async ({ browser }) => {
+  const context = await learner(browser);
+  const page = await context.newPage();
+  await openSandbox(page, slipway.url);
+
+  // The only engine a learner talks to is their own, named after their node.
+  await run(page, 'clear; docker info --format "engine={{.Name}}"', 'engine=node1');
+  // Nothing of the host's engine or of Slipway's own files is mounted in.
+  const hostPaths = [process.cwd(), `${process.cwd()}/.slipway`, '/run/docker.sock.host'];
+  await run(page, `clear; for p in ${hostPaths.join(' ')}; do test -e "$p" && echo "visible:$p"; done; echo checked=paths`, 'checked=paths');
+  expect(await screenText(page)).not.toContain('visible:');
+  await run(page, 'clear; mount | grep -c -E "docker.sock|/work" ; echo checked=mounts', 'checked=mounts');
+  expect(await screenText(page)).toMatch(/^0$/m);
+
+  // The host's first disk, by its numbers in /proc/partitions: creating a node for it is
+  // allowed (CAP_MKNOD), but opening it is refused by the device cgroup.
+  await run(
+    page,
+    'clear; set -- $(awk \'NR>2 {print $1, $2; exit}\' /proc/partitions); mknod /tmp/hostdisk b "$1" "$2"; ' +
+      'head -c 512 /tmp/hostdisk >/dev/null 2>&1 && echo disk=readable || echo disk=refused',
+    /disk=(readable|refused)/,
+  );
+  expect(await screenText(page)).toContain('disk=refused');
+  await context.close();
+});

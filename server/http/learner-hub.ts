@@ -1,0 +1,197 @@
+/**
+ * Every connected learner: their WebSocket, their sandbox's terminals, and the routing of
+ * messages between them. A learner has at most one live socket; a newer one (a refresh, a
+ * second tab) replaces the older. Terminals outlive sockets, so a reconnect finds the same
+ * shell and its screen.
+ */
+import type { WebSocket } from 'ws';
+import {
+  ERRORS,
+  PROTOCOL_VERSION,
+  SlipwayError,
+  decodeTerminalFrame,
+  parseClientMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from '../protocol';
+import type { Sandbox, SandboxManager } from '../sandbox/manager';
+import { openDockerShell } from '../terminal/docker-shell';
+import { TerminalChannel, type Viewer } from '../terminal/terminal-channel';
+
+const SHELL_CHANNEL = 0;
+const DEFAULT_SIZE = { cols: 100, rows: 30 };
+
+interface Learner {
+  socket: WebSocket | null;
+  terminals: Map<number, TerminalChannel>;
+  size: { cols: number; rows: number };
+}
+
+export class LearnerHub {
+  readonly #learners = new Map<string, Learner>();
+
+  constructor(
+    private readonly manager: SandboxManager,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  connect(socket: WebSocket, key: string): void {
+    const learner = this.#learner(key);
+    if (learner.socket) close(learner.socket, 'REPLACED');
+    learner.socket = socket;
+    const viewer = socketViewer(socket);
+    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8) });
+
+    socket.on('message', (data, isBinary) => {
+      try {
+        this.#receive(key, learner, viewer, data as Buffer, isBinary);
+      } catch (error) {
+        this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (learner.socket !== socket) return;
+      learner.socket = null;
+      for (const terminal of learner.terminals.values()) terminal.detach(viewer);
+      this.manager.viewerDetached(key);
+    });
+
+    if (this.manager.takeExpired(key)) {
+      send(socket, { type: 'sandbox', state: 'expired', detail: ERRORS.SANDBOX_EXPIRED.message });
+      close(socket, 'SANDBOX_EXPIRED');
+      return;
+    }
+    this.manager.viewerAttached(key);
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, progress(socket)));
+  }
+
+  /** The learner's sandbox was reaped: close their terminals and tell their page. */
+  expire(key: string): void {
+    const learner = this.#learners.get(key);
+    if (!learner) return;
+    this.#disposeTerminals(learner);
+    if (learner.socket) {
+      send(learner.socket, { type: 'sandbox', state: 'expired', detail: ERRORS.SANDBOX_EXPIRED.message });
+      close(learner.socket, 'SANDBOX_EXPIRED');
+    }
+    this.#learners.delete(key);
+    this.manager.takeExpired(key);
+  }
+
+  closeAll(code: ErrorCode): void {
+    for (const learner of this.#learners.values()) {
+      if (learner.socket) close(learner.socket, code);
+      this.#disposeTerminals(learner);
+    }
+    this.#learners.clear();
+  }
+
+  #learner(key: string): Learner {
+    let learner = this.#learners.get(key);
+    if (!learner) {
+      learner = { socket: null, terminals: new Map(), size: { ...DEFAULT_SIZE } };
+      this.#learners.set(key, learner);
+    }
+    return learner;
+  }
+
+  async #attachSandbox(
+    key: string,
+    learner: Learner,
+    socket: WebSocket,
+    viewer: Viewer,
+    obtain: () => Promise<Sandbox>,
+  ): Promise<void> {
+    let sandbox: Sandbox;
+    try {
+      sandbox = await obtain();
+    } catch (error) {
+      const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
+      this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+      send(socket, { type: 'sandbox', state: code === 'SANDBOX_LIMIT_REACHED' ? 'full' : 'failed', detail: ERRORS[code].message });
+      close(socket, code);
+      return;
+    }
+    if (learner.socket !== socket) return;
+    send(socket, { type: 'sandbox', state: 'ready' });
+    let terminal = learner.terminals.get(SHELL_CHANNEL);
+    if (!terminal) {
+      terminal = new TerminalChannel({
+        channel: SHELL_CHANNEL,
+        node: sandbox.node,
+        size: learner.size,
+        openShell: (size) => openDockerShell(sandbox.container, size),
+        log: this.log,
+      });
+      learner.terminals.set(SHELL_CHANNEL, terminal);
+    }
+    await terminal.attach(viewer);
+  }
+
+  #receive(key: string, learner: Learner, viewer: Viewer, data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      const frame = decodeTerminalFrame(data);
+      const terminal = frame && learner.terminals.get(frame.channel);
+      if (!frame) return reject(viewer, 'empty terminal frame');
+      // Keystrokes before the shell exists have nowhere to go; the page shows it is starting.
+      terminal?.input(frame.data);
+      return;
+    }
+    const parsed = parseClientMessage(data.toString('utf8'));
+    if (!parsed.ok) return reject(viewer, parsed.error);
+    this.#handle(key, learner, viewer, parsed.message);
+  }
+
+  #handle(key: string, learner: Learner, viewer: Viewer, message: ClientMessage): void {
+    switch (message.type) {
+      case 'resize':
+        if (message.channel === SHELL_CHANNEL) learner.size = { cols: message.cols, rows: message.rows };
+        return void learner.terminals.get(message.channel)?.resize(message.cols, message.rows);
+      case 'ack':
+        return learner.terminals.get(message.channel)?.acknowledge(message.bytes);
+      case 'restart-shell':
+        return void learner.terminals.get(message.channel)?.restart();
+      case 'reset-sandbox': {
+        const socket = learner.socket;
+        if (!socket) return;
+        this.#disposeTerminals(learner);
+        send(socket, { type: 'sandbox', state: 'resetting', detail: 'Removing your sandbox and starting a fresh one…' });
+        void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, progress(socket)));
+        return;
+      }
+    }
+  }
+
+  #disposeTerminals(learner: Learner): void {
+    for (const terminal of learner.terminals.values()) terminal.dispose();
+    learner.terminals.clear();
+  }
+}
+
+function socketViewer(socket: WebSocket): Viewer {
+  return {
+    sendFrame: (frame) => socket.readyState === socket.OPEN && socket.send(frame, { binary: true }),
+    sendMessage: (message) => send(socket, message),
+    close: (code) => close(socket, code),
+  };
+}
+
+function progress(socket: WebSocket) {
+  return (detail: string, warm: boolean) => send(socket, { type: 'sandbox', state: 'starting', detail, warm });
+}
+
+function reject(viewer: Viewer, detail: string): void {
+  viewer.sendMessage({ type: 'error', code: 'INVALID_MESSAGE', message: `${ERRORS.INVALID_MESSAGE.message} (${detail})` });
+}
+
+function send(socket: WebSocket, message: ServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function close(socket: WebSocket, code: ErrorCode): void {
+  if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
+    socket.close(ERRORS[code].close, code);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Slipway's server: connects the engine, makes sure the images exist, adopts sandboxes
+ * left by an earlier run and serves the app. `npm start` runs it after setup; run it
+ * directly (`tsx server/main.ts`) when setup is already done.
+ */
+import { pathToFileURL } from 'node:url';
+import { loadConfig, type Config } from './config';
+import { connectEngine, type Engine } from './engine/connect';
+import { createApp } from './http/app';
+import { ensureImages } from './images';
+import { SandboxManager } from './sandbox/manager';
+
+export interface Prepared {
+  engine: Engine;
+  sandboxImage: string;
+  catalogContainer: string;
+}
+
+export async function prepareEngineAndImages(config: Config, log: (line: string) => void): Promise<Prepared> {
+  const engine = await connectEngine({ dockerHost: config.dockerHost, stateDir: config.stateDir }, log);
+  const images = await ensureImages(engine.docker, log);
+  return { engine, sandboxImage: images.sandboxImage, catalogContainer: images.catalogRegistry.container };
+}
+
+export async function startServer(config: Config, prepared: Prepared, log: (line: string) => void) {
+  const manager = new SandboxManager(prepared.engine.docker, {
+    image: prepared.sandboxImage,
+    catalogContainer: prepared.catalogContainer,
+    limits: config.sandbox,
+    maxSandboxes: config.maxSandboxes,
+    poolSize: config.poolSize,
+    idleTimeoutMs: config.idleTimeoutMs,
+    log,
+    onExpired: (learner) => app.expire(learner),
+  });
+  const app = createApp({ config, manager, log });
+  await manager.start();
+  const url = await app.listen();
+  log(`Slipway is ready on ${url}`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('Stopping (sandboxes keep running and are adopted by the next start)…');
+    await app.close();
+    await manager.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return { url, app, manager };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const log = (line: string) => console.log(`[slipway] ${line}`);
+  const config = loadConfig();
+  prepareEngineAndImages(config, log)
+    .then((prepared) => startServer(config, prepared, log))
+    .catch((error: Error) => {
+      console.error(`[slipway] ${error.message}`);
+      process.exit(1);
+    });
+}

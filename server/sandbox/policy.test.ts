@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { idleSessions, planAcquire, poolShortfall } from './policy';
+
+describe('planAcquire', () => {
+  it('prefers a warm sandbox from the pool, even at the maximum', () => {
+    expect(planAcquire(1, { total: 10, max: 10 })).toBe('pool');
+  });
+  it('starts a cold sandbox while there is room', () => {
+    expect(planAcquire(0, { total: 3, max: 10 })).toBe('create');
+  });
+  it('says full at the maximum with an empty pool', () => {
+    expect(planAcquire(0, { total: 10, max: 10 })).toBe('full');
+  });
+});
+
+describe('poolShortfall', () => {
+  it('fills the pool up to its size', () => {
+    expect(poolShortfall(2, 0, { total: 0, max: 10 })).toBe(2);
+    expect(poolShortfall(2, 1, { total: 5, max: 10 })).toBe(1);
+  });
+  it('never starts past the maximum number of sandboxes', () => {
+    expect(poolShortfall(2, 0, { total: 9, max: 10 })).toBe(1);
+    expect(poolShortfall(2, 0, { total: 10, max: 10 })).toBe(0);
+  });
+  it('starts nothing when the pool is disabled or full', () => {
+    expect(poolShortfall(0, 0, { total: 0, max: 10 })).toBe(0);
+    expect(poolShortfall(2, 3, { total: 3, max: 10 })).toBe(0);
+  });
+});
+
+describe('idleSessions', () => {
+  const hour = 3_600_000;
+  const now = 10 * hour;
+  it('reaps sessions without viewers past the timeout only', () => {
+    const sessions = [
+      { key: 'watched', viewers: 1, lastActive: 0 },
+      { key: 'recent', viewers: 0, lastActive: now - hour },
+      { key: 'idle', viewers: 0, lastActive: now - 3 * hour },
+    ];
+    expect(idleSessions(sessions, now, 2 * hour)).toEqual(['idle']);
+  });
+  it('keeps a session exactly at the timeout', () => {
+    expect(idleSessions([{ key: 'edge', viewers: 0, lastActive: now - 2 * hour }], now, 2 * hour)).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Capacity, pool and idle decisions, kept pure so they are tested without an engine.
+ */
+
+export interface Capacity {
+  /** Sandboxes that exist or are being created, pooled ones included. */
+  total: number;
+  max: number;
+}
+
+export type AcquirePlan = 'pool' | 'create' | 'full';
+
+/** How a learner without a sandbox gets one: from the warm pool, started cold, or not at all. */
+export function planAcquire(pooledReady: number, capacity: Capacity): AcquirePlan {
+  if (pooledReady > 0) return 'pool';
+  return capacity.total < capacity.max ? 'create' : 'full';
+}
+
+/** How many pool sandboxes to start now: up to the pool size, never past the maximum. */
+export function poolShortfall(poolSize: number, pooledOrStarting: number, capacity: Capacity): number {
+  const wanted = Math.max(0, poolSize - pooledOrStarting);
+  const room = Math.max(0, capacity.max - capacity.total);
+  return Math.min(wanted, room);
+}
+
+export interface Activity {
+  key: string;
+  viewers: number;
+  /** When the last viewer left, or the session was last used (ms since epoch). */
+  lastActive: number;
+}
+
+/** Sessions nobody has watched for longer than the idle timeout. */
+export function idleSessions(sessions: Iterable<Activity>, now: number, idleTimeoutMs: number): string[] {
+  const idle: string[] = [];
+  for (const session of sessions) {
+    if (session.viewers === 0 && now - session.lastActive > idleTimeoutMs) idle.push(session.key);
+  }
+  return idle;
+}

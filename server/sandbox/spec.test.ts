@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { learnerContainerName, learnerKey, parseContainerName, poolContainerName, sandboxContainerSpec } from './spec';
+
+const limits = { memoryBytes: 3 * 1024 ** 3, storageBytes: 4 * 1024 ** 3, cpus: 1, pids: 2048 };
+
+describe('sandboxContainerSpec', () => {
+  const spec = sandboxContainerSpec({ name: 'x', image: 'slipway/sandbox:abc', network: 'net', node: 'node1', limits });
+  const host = spec.HostConfig!;
+
+  it('is never privileged and adds only the two capabilities nested engines need', () => {
+    expect(host.Privileged).toBeUndefined();
+    expect(host.CapAdd).toEqual(['SYS_ADMIN', 'NET_ADMIN']);
+  });
+
+  it('gives access to character devices only, so host disks cannot be opened', () => {
+    expect(host.DeviceCgroupRules!.every((rule) => rule.startsWith('c '))).toBe(true);
+    expect(host.Devices ?? []).toEqual([]);
+  });
+
+  it('mounts nothing from the host: no engine socket, no Slipway files', () => {
+    expect(host.Binds ?? []).toEqual([]);
+    expect(host.Mounts ?? []).toEqual([]);
+  });
+
+  it('applies every configured limit', () => {
+    expect(host.Memory).toBe(limits.memoryBytes);
+    expect(host.MemorySwap).toBe(limits.memoryBytes);
+    expect(host.NanoCpus).toBe(1e9);
+    expect(host.PidsLimit).toBe(2048);
+    expect(host.Tmpfs!['/var/lib/docker']).toBe(`exec,size=${limits.storageBytes}`);
+  });
+
+  it('sets the node name, working directory and its own network', () => {
+    expect(spec.Hostname).toBe('node1');
+    expect(spec.WorkingDir).toBe('/root');
+    expect(host.NetworkMode).toBe('net');
+  });
+});
+
+describe('container names', () => {
+  it('round-trip for learners and the pool', () => {
+    const key = learnerKey('some-token');
+    expect(key).toMatch(/^[0-9a-f]{16}$/);
+    expect(parseContainerName(`/${learnerContainerName(key, 'node2')}`)).toEqual({ pool: false, learner: key, node: 'node2' });
+    expect(parseContainerName(poolContainerName('abc'))).toEqual({ pool: true });
+    expect(parseContainerName('something-else')).toBeNull();
+  });
+  it('never carry the token itself', () => {
+    expect(learnerContainerName(learnerKey('secret-token'), 'node1')).not.toContain('secret');
+  });
+});
