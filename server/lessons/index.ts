@@ -1,0 +1,5 @@
+export * from './catalog';
+export * from './issues';
+export * from './markdown';
+export * from './model';
+export * from './parse';

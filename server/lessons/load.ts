@@ -1,0 +1,65 @@
+/**
+ * Reads every lesson in a directory: originals (NN-slug.md) first, then their translations
+ * (NN-slug.LOCALE.md) merged onto them. The only lesson module that touches the file system.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CATALOG_IMAGES } from './catalog';
+import type { LessonIssue } from './issues';
+import { ORIGINAL_LOCALE, type Lesson } from './model';
+import { lessonFileName, parseLesson, parseTranslation } from './parse';
+
+export type LoadedLessons = {
+  /** Originals, in course order. */
+  lessons: Lesson[];
+  /** Translated lessons by locale, in course order. */
+  translations: Record<string, Lesson[]>;
+  issues: LessonIssue[];
+};
+
+export async function loadLessons(directory: string, catalog: readonly string[] = CATALOG_IMAGES): Promise<LoadedLessons> {
+  const names = (await readdir(directory)).filter((name) => name.endsWith('.md')).sort();
+  const issues: LessonIssue[] = [];
+  // Issues name files as an author sees them in the repository, e.g. lessons/01-x.md.
+  const display = (name: string) => path.relative(process.cwd(), path.join(directory, name)) || name;
+  const read = (name: string) => readFile(path.join(directory, name), 'utf8');
+
+  const originals = new Map<string, Lesson>();
+  const translationFiles: string[] = [];
+  for (const name of names) {
+    const parsed = lessonFileName(name);
+    if (parsed && parsed.locale !== ORIGINAL_LOCALE) {
+      translationFiles.push(name);
+      continue;
+    }
+    const result = parseLesson(await read(name), display(name), { catalog });
+    if (!result.ok) {
+      issues.push(...result.issues);
+      continue;
+    }
+    const lesson = result.value;
+    const clash = [...originals.values()].find((other) => other.order === lesson.order);
+    if (clash) issues.push({ file: display(name), line: 1, message: `order ${lesson.order} is also used by "${clash.id}"` });
+    originals.set(lesson.id, lesson);
+  }
+
+  const translations: Record<string, Lesson[]> = {};
+  for (const name of translationFiles) {
+    const { slug, locale } = lessonFileName(name)!;
+    const original = originals.get(slug);
+    if (!original) {
+      // An original that failed to parse has already been reported.
+      if (!names.some((other) => lessonFileName(other)?.slug === slug && lessonFileName(other)?.locale === ORIGINAL_LOCALE)) {
+        issues.push({ file: display(name), line: 1, message: `no original lesson "${slug}" to translate` });
+      }
+      continue;
+    }
+    const result = parseTranslation(await read(name), display(name), original);
+    if (result.ok) (translations[locale] ??= []).push(result.value);
+    else issues.push(...result.issues);
+  }
+
+  const byOrder = (a: Lesson, b: Lesson) => a.order - b.order;
+  Object.values(translations).forEach((list) => list.sort(byOrder));
+  return { lessons: [...originals.values()].sort(byOrder), translations, issues };
+}
