@@ -1,0 +1,268 @@
+/**
+ * The one WebSocket to the server: control messages in and out, terminal frames routed by
+ * channel, reconnection with backoff. Components read its runes state and call its methods;
+ * nothing else touches the socket.
+ */
+import {
+  decodeTerminalFrame,
+  encodeTerminalFrame,
+  MAX_CLIENT_FRAME_BYTES,
+  parseServerMessage,
+  WS_PATH,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from './protocol';
+import {
+  backoffDelay,
+  closeDecision,
+  isStoppedState,
+  sandboxStopScreen,
+  type StopScreen,
+  type StoppedState,
+} from './reconnect';
+
+export type Status = 'connecting' | 'starting' | 'ready' | 'reconnecting' | StoppedState;
+
+/** A terminal's side of a channel. */
+export interface TerminalSink {
+  /** A shell is attached: reset the screen; its replay follows as data. */
+  attached(): void;
+  data(bytes: Uint8Array): void;
+  exited(exitCode: number | null): void;
+  /** The socket closed: bytes still being rendered belong to a finished connection. */
+  detached(): void;
+}
+
+export type ShellState = 'attached' | 'exited' | 'restarting';
+
+export interface Notice {
+  id: number;
+  code: ErrorCode;
+  message: string;
+}
+
+function defaultUrl(): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${WS_PATH}`;
+}
+
+export class Connection {
+  status = $state<Status>('connecting');
+  /** Start-up progress, in the server's words. */
+  detail = $state<string | undefined>();
+  /** Why the app is reconnecting, when the server said. */
+  reconnectNote = $state<string | undefined>();
+  /** Set when the learner must act before anything else happens. */
+  stopScreen = $state.raw<StopScreen | undefined>();
+  notices = $state<Notice[]>([]);
+  shells = $state<Record<number, ShellState>>({});
+
+  #url: string;
+  #socket: WebSocket | undefined;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #sinks = new Map<number, TerminalSink>();
+  #sizes = new Map<number, { cols: number; rows: number }>();
+  #encoder = new TextEncoder();
+  #nextNoticeId = 1;
+  #onOnline = () => {
+    if (this.#timer !== undefined) this.#open();
+  };
+
+  constructor(url: string = defaultUrl()) {
+    this.#url = url;
+  }
+
+  start(): void {
+    window.addEventListener('online', this.#onOnline);
+    this.#open();
+  }
+
+  dispose(): void {
+    window.removeEventListener('online', this.#onOnline);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#drop(1000);
+  }
+
+  /** The learner's answer to a stop screen. */
+  retry(): void {
+    if (this.stopScreen?.action.kind === 'reload') {
+      location.reload();
+      return;
+    }
+    this.#attempt = 0;
+    this.status = 'connecting';
+    this.#open();
+  }
+
+  /** Routes a channel's frames to `sink` until the returned function is called. */
+  register(channel: number, sink: TerminalSink): () => void {
+    this.#sinks.set(channel, sink);
+    return () => {
+      if (this.#sinks.get(channel) === sink) this.#sinks.delete(channel);
+    };
+  }
+
+  input(channel: number, data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? this.#encoder.encode(data) : data;
+    // Large pastes go in several frames; the server joins them on the shell's input.
+    const chunk = MAX_CLIENT_FRAME_BYTES - 1;
+    for (let start = 0; start < bytes.byteLength; start += chunk) {
+      this.#sendFrame(encodeTerminalFrame(channel, bytes.subarray(start, start + chunk)));
+    }
+  }
+
+  resize(channel: number, cols: number, rows: number): void {
+    this.#sizes.set(channel, { cols, rows });
+    this.#send({ type: 'resize', channel, cols, rows });
+  }
+
+  ack(channel: number, bytes: number): void {
+    this.#send({ type: 'ack', channel, bytes });
+  }
+
+  restartShell(channel: number): void {
+    this.shells[channel] = 'restarting';
+    this.#send({ type: 'restart-shell', channel });
+  }
+
+  resetSandbox(): void {
+    this.#send({ type: 'reset-sandbox' });
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((notice) => notice.id !== id);
+  }
+
+  #open(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#drop(1000);
+    this.stopScreen = undefined;
+
+    const socket = new WebSocket(this.#url);
+    socket.binaryType = 'arraybuffer';
+    this.#socket = socket;
+    socket.onopen = () => {
+      for (const [channel, size] of this.#sizes) this.#send({ type: 'resize', channel, ...size });
+    };
+    socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
+      if (typeof event.data === 'string') this.#receiveText(event.data);
+      else this.#receiveFrame(new Uint8Array(event.data));
+    };
+    socket.onclose = (event) => {
+      this.#socket = undefined;
+      this.#closed(event.code);
+    };
+  }
+
+  /** Closes the current socket without reacting to its close. */
+  #drop(code: number): void {
+    const socket = this.#socket;
+    if (!socket) return;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    socket.close(code);
+    this.#socket = undefined;
+    this.#detachAll();
+  }
+
+  #detachAll(): void {
+    for (const sink of this.#sinks.values()) sink.detached();
+    this.shells = {};
+  }
+
+  #closed(code: number): void {
+    this.#detachAll();
+    // The server already said what happened (expired, failed, full); its close adds nothing.
+    if (this.stopScreen) return;
+    const decision = closeDecision(code);
+    if (decision.action === 'stop') {
+      this.#stop(decision.screen);
+      return;
+    }
+    this.status = 'reconnecting';
+    this.reconnectNote = decision.note;
+    this.#timer = setTimeout(() => this.#open(), backoffDelay(this.#attempt++));
+  }
+
+  #stop(screen: StopScreen): void {
+    this.stopScreen = screen;
+    this.status = screen.state;
+    this.detail = undefined;
+    this.reconnectNote = undefined;
+    this.notices = [];
+  }
+
+  #receiveText(text: string): void {
+    const parsed = parseServerMessage(text);
+    if (!parsed.ok) {
+      // Unknown or malformed messages are skipped, so an older page survives a newer server.
+      console.warn(`Slipway: ignored a server message (${parsed.error})`);
+      return;
+    }
+    this.#handle(parsed.message);
+  }
+
+  #handle(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        return;
+      case 'sandbox':
+        if (isStoppedState(message.state)) {
+          this.#stop(sandboxStopScreen(message.state, message.detail));
+        } else if (message.state === 'ready') {
+          this.#ready();
+        } else {
+          this.status = 'starting';
+          this.detail =
+            message.detail ??
+            (message.state === 'resetting' ? 'Resetting your sandbox…' : 'Starting your sandbox…');
+        }
+        return;
+      case 'terminal': {
+        const sink = this.#sinks.get(message.channel);
+        if (message.event === 'attached') {
+          this.shells[message.channel] = 'attached';
+          // A shell can only attach inside a running sandbox.
+          if (this.status !== 'ready' && !this.stopScreen) this.#ready();
+          sink?.attached();
+          const size = this.#sizes.get(message.channel);
+          if (size) this.#send({ type: 'resize', channel: message.channel, ...size });
+        } else {
+          this.shells[message.channel] = 'exited';
+          sink?.exited(message.exitCode ?? null);
+        }
+        return;
+      }
+      case 'error':
+        this.notices.push({ id: this.#nextNoticeId++, code: message.code, message: message.message });
+        return;
+    }
+  }
+
+  #ready(): void {
+    this.status = 'ready';
+    this.detail = undefined;
+    this.reconnectNote = undefined;
+    this.#attempt = 0;
+  }
+
+  #receiveFrame(frame: Uint8Array): void {
+    const decoded = decodeTerminalFrame(frame);
+    if (!decoded) return;
+    const sink = this.#sinks.get(decoded.channel);
+    if (sink) sink.data(decoded.data);
+    // Nobody shows this channel: acknowledge at once so its shell is never paused for it.
+    else if (decoded.data.byteLength > 0) this.ack(decoded.channel, decoded.data.byteLength);
+  }
+
+  #send(message: ClientMessage): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  #sendFrame(frame: Uint8Array): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(frame);
+  }
+}

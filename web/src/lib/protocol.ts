@@ -1,0 +1,3 @@
+// The web app reaches the shared protocol through this one module, by a relative path:
+// vitest.config.ts does not define the `$protocol` alias, and the modules here are unit-tested.
+export * from '../../../server/protocol/index';
