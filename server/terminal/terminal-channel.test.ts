@@ -1,0 +1,311 @@
+import xtermHeadless from '@xterm/headless';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FLOW_CONTROL, decodeTerminalFrame, type ErrorCode, type ServerMessage } from '../protocol/index';
+import { FakeTerminalProcess } from './fake-terminal-process';
+import { MIRROR_FLOW } from './screen-mirror';
+import { TerminalChannel, type TerminalSize, type Viewer } from './terminal-channel';
+
+const { Terminal } = xtermHeadless;
+const utf8 = new TextEncoder();
+const SIZE = { cols: 80, rows: 24 };
+
+class FakeViewer implements Viewer {
+  readonly frames: Uint8Array[] = [];
+  readonly messages: ServerMessage[] = [];
+  /** Frames and messages in arrival order, as a WebSocket would deliver them. */
+  readonly events: Array<{ frame: Uint8Array } | { message: ServerMessage }> = [];
+  closed: ErrorCode | undefined;
+
+  sendFrame(frame: Uint8Array): void {
+    const decoded = decodeTerminalFrame(frame)!;
+    expect(decoded.channel).toBe(3);
+    this.frames.push(decoded.data);
+    this.events.push({ frame: decoded.data });
+  }
+
+  sendMessage(message: ServerMessage): void {
+    this.messages.push(message);
+    this.events.push({ message });
+  }
+
+  close(code: ErrorCode): void {
+    this.closed = code;
+  }
+
+  get bytes(): number {
+    return this.frames.reduce((sum, frame) => sum + frame.byteLength, 0);
+  }
+
+  get text(): string {
+    return Buffer.concat(this.frames).toString('utf8');
+  }
+}
+
+let channels: TerminalChannel[] = [];
+
+afterEach(() => {
+  for (const channel of channels) channel.dispose();
+  channels = [];
+});
+
+/** A channel over fakes; `shells` lists every shell started, the latest last. */
+async function open(size: TerminalSize = SIZE) {
+  const shells: FakeTerminalProcess[] = [];
+  const openShell = vi.fn(async () => {
+    const shell = new FakeTerminalProcess();
+    shells.push(shell);
+    return shell;
+  });
+  const channel = new TerminalChannel({ channel: 3, node: 'node-1', size, openShell });
+  channels.push(channel);
+  await vi.waitFor(() => expect(shells).toHaveLength(1));
+  // Subscriptions happen in the same turn the shell is handed over.
+  await Promise.resolve();
+  return { channel, shells, shell: () => shells.at(-1)!, openShell };
+}
+
+/** The lines a terminal of `size` shows (scrollback included) after being fed `data`. */
+function render(data: Uint8Array | string, size: TerminalSize = SIZE): Promise<string[]> {
+  const terminal = new Terminal({ ...size, scrollback: 10_000, allowProposedApi: true });
+  return new Promise((resolve) => {
+    terminal.write(data, () => {
+      const buffer = terminal.buffer.active;
+      const lines: string[] = [];
+      for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)!.translateToString(true));
+      terminal.dispose();
+      while (lines.at(-1) === '') lines.pop();
+      resolve(lines);
+    });
+  });
+}
+
+describe('TerminalChannel', () => {
+  it('batches output within the window into one frame', async () => {
+    const { channel, shell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+
+    shell().emit('one ');
+    shell().emit('two ');
+    shell().emit('three');
+    expect(viewer.frames).toHaveLength(0);
+
+    await vi.waitFor(() => expect(viewer.frames).toHaveLength(1));
+    expect(viewer.text).toBe('one two three');
+  });
+
+  it('sends at once when a batch passes the size limit', async () => {
+    const { channel, shell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+
+    const big = new Uint8Array(FLOW_CONTROL.BATCH_MAX_BYTES).fill(0x61);
+    shell().emit('x');
+    shell().emit(big);
+    expect(viewer.frames).toHaveLength(1);
+    expect(viewer.bytes).toBe(big.byteLength + 1);
+  });
+
+  it('pauses a flooding shell at the high watermark and resumes it from acknowledgements', async () => {
+    const { channel, shell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+
+    const flood = shell().flood(utf8.encode('y\r\n'.repeat(4096)));
+    await vi.waitFor(() => expect(shell().paused).toBe(true));
+    // Stays paused, and what is in flight stays bounded, however long nobody acknowledges.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shell().paused).toBe(true);
+    const inFlight = viewer.bytes;
+    expect(inFlight).toBeGreaterThan(FLOW_CONTROL.HIGH_WATERMARK);
+    expect(inFlight).toBeLessThanOrEqual(FLOW_CONTROL.HIGH_WATERMARK + FLOW_CONTROL.BATCH_MAX_BYTES);
+
+    // Acknowledging down to just above the low watermark is not enough...
+    channel.acknowledge(inFlight - FLOW_CONTROL.LOW_WATERMARK);
+    expect(shell().paused).toBe(true);
+    // ...below it is.
+    channel.acknowledge(1);
+    expect(shell().paused).toBe(false);
+    await vi.waitFor(() => expect(viewer.bytes).toBeGreaterThan(inFlight));
+    flood.stop();
+  });
+
+  it('keeps a shell running while nobody watches, at the pace of the mirror', async () => {
+    const { shell } = await open();
+    const flood = shell().flood(utf8.encode('y\r\n'.repeat(4096)));
+    // Produces far more than the mirror may queue, so the mirror must have paused and resumed it.
+    await vi.waitFor(() => expect(flood.produced()).toBeGreaterThan(4 * MIRROR_FLOW.HIGH_WATERMARK), { timeout: 10_000 });
+    expect(shell().pauses).toBeGreaterThan(0);
+    flood.stop();
+    await vi.waitFor(() => expect(shell().paused).toBe(false));
+  });
+
+  it('replays prior output exactly once to a viewer that attaches mid-stream', async () => {
+    const { channel, shell } = await open();
+    const first = new FakeViewer();
+    await channel.attach(first);
+    let sent = '';
+    const say = (text: string) => {
+      sent += text;
+      shell().emit(text);
+    };
+
+    for (let i = 0; i < 150; i++) say(`line ${i}\r\n`);
+    const second = new FakeViewer();
+    const attached = channel.attach(second);
+    // Output while the replay is being prepared must follow it, not precede or repeat it.
+    for (let i = 150; i < 200; i++) say(`line ${i}\r\n`);
+    await attached;
+    for (let i = 200; i < 300; i++) say(`line ${i}\r\n`);
+    await vi.waitFor(() => expect(second.text).toContain('line 299\r\n'));
+
+    expect(second.events[0]).toEqual({
+      message: { type: 'terminal', channel: 3, node: 'node-1', event: 'attached' },
+    });
+    const expected = await render(sent);
+    expect(await render(second.text)).toEqual(expected);
+    for (let i = 0; i < 300; i++) expect(second.text.split(`line ${i}\r`)).toHaveLength(2);
+    // The replaced viewer saw everything up to its replacement, then was told and closed.
+    expect(first.text).toBe(sent.slice(0, sent.indexOf('line 150')));
+    expect(first.messages.at(-1)).toMatchObject({ type: 'error', code: 'REPLACED' });
+    expect(first.closed).toBe('REPLACED');
+  });
+
+  it('replays the screen to a viewer coming back after missing output', async () => {
+    const { channel, shell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    shell().emit('\x1b[1;32mgreen\x1b[0m before\r\n');
+    await vi.waitFor(() => expect(viewer.frames).toHaveLength(1));
+    channel.detach(viewer);
+    shell().emit('while away\r\n$ ');
+
+    const again = new FakeViewer();
+    await channel.attach(again);
+    shell().emit('ls');
+    await vi.waitFor(() => expect(again.text.endsWith('ls')).toBe(true));
+    expect(await render(again.text)).toEqual(['green before', 'while away', '$ ls']);
+    expect(again.text).toMatch(/\x1b\[(1;32|32;1)m/);
+    // Nothing reached the viewer that had left.
+    expect(viewer.text).toBe('\x1b[1;32mgreen\x1b[0m before\r\n');
+  });
+
+  it('resizes the shell and the mirror', async () => {
+    const { channel, shell } = await open();
+    channel.resize(100, 40);
+    channel.resize(100, 40);
+    expect(shell().resizes).toEqual([{ cols: 100, rows: 40 }]);
+
+    shell().emit('x'.repeat(90));
+    const viewer = new FakeViewer();
+    await channel.attach(viewer, { cols: 120, rows: 40 });
+    expect(shell().resizes.at(-1)).toEqual({ cols: 120, rows: 40 });
+    // At 100 (and then 120) columns the 90 characters never wrapped.
+    expect(await render(viewer.text, { cols: 120, rows: 40 })).toEqual(['x'.repeat(90)]);
+  });
+
+  it('writes input to the shell', async () => {
+    const { channel, shell } = await open();
+    channel.input(utf8.encode('echo hi\r'));
+    channel.input('\x03');
+    expect(shell().input).toEqual(['echo hi\r', '\x03']);
+  });
+
+  it('reports an exit after the last output, and restarts a fresh shell', async () => {
+    const { channel, shells, shell, openShell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    const first = shell();
+    first.emit('bye\r\n');
+    first.exit(130);
+
+    expect(viewer.events.slice(-2)).toEqual([
+      { frame: utf8.encode('bye\r\n') },
+      { message: { type: 'terminal', channel: 3, node: 'node-1', event: 'exited', exitCode: 130 } },
+    ]);
+    expect(first.disposed).toBe(true);
+    channel.input('lost');
+    expect(first.input).toEqual([]);
+
+    channel.resize(90, 30);
+    await channel.restart();
+    expect(shells).toHaveLength(2);
+    expect(openShell).toHaveBeenLastCalledWith({ cols: 90, rows: 30 });
+    shell().emit('$ ');
+    channel.input('ls\r');
+    expect(shell().input).toEqual(['ls\r']);
+    await vi.waitFor(() => expect(viewer.text).toBe('bye\r\n$ '));
+  });
+
+  it('tells a viewer that attaches after the exit, after its replay', async () => {
+    const { channel, shell } = await open();
+    shell().emit('done\r\n');
+    shell().exit(0);
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    expect(viewer.events.map((event) => ('message' in event ? event.message.type : 'frame'))).toEqual([
+      'terminal',
+      'frame',
+      'terminal',
+    ]);
+    expect(viewer.messages.at(-1)).toMatchObject({ event: 'exited', exitCode: 0 });
+  });
+
+  it('ends a running shell on restart without reporting its exit', async () => {
+    const { channel, shells } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    await channel.restart();
+    expect(shells[0]!.disposed).toBe(true);
+    shells[0]!.exit(0);
+    expect(viewer.messages.filter((message) => message.type === 'terminal')).toHaveLength(1);
+  });
+
+  it('reports a shell that cannot start as exited, and logs why', async () => {
+    const log = vi.fn();
+    const openShell = vi.fn(() => Promise.reject(new Error('no such container')));
+    const channel = new TerminalChannel({ channel: 3, node: 'node-1', size: SIZE, openShell, log });
+    channels.push(channel);
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    await vi.waitFor(() => expect(viewer.messages.at(-1)).toMatchObject({ event: 'exited', exitCode: null }));
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('no such container'));
+  });
+
+  it('releases everything on dispose, even mid-batch', async () => {
+    const { channel, shell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    const process = shell();
+    process.emit('pending');
+    channel.dispose();
+
+    await new Promise((resolve) => setTimeout(resolve, FLOW_CONTROL.BATCH_WINDOW_MS * 5));
+    expect(process.disposed).toBe(true);
+    expect(viewer.frames).toHaveLength(0);
+  });
+
+  it('releases everything on dispose, even mid-replay or mid-start', async () => {
+    const { channel, shell } = await open();
+    shell().emit('before');
+    const viewer = new FakeViewer();
+    const replay = channel.attach(viewer);
+    channel.dispose();
+    await replay;
+    expect(viewer.frames).toHaveLength(0);
+
+    // A shell that was still starting is ended when it arrives.
+    const starting = new FakeTerminalProcess();
+    let deliver!: (shell: FakeTerminalProcess) => void;
+    const slow = new TerminalChannel({
+      channel: 3,
+      node: 'node-1',
+      size: SIZE,
+      openShell: () => new Promise((resolve) => (deliver = resolve)),
+    });
+    await vi.waitFor(() => expect(deliver).toBeDefined());
+    slow.dispose();
+    deliver(starting);
+    await vi.waitFor(() => expect(starting.disposed).toBe(true));
+  });
+});

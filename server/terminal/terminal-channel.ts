@@ -1,0 +1,285 @@
+/**
+ * One shell of one learner's node, bridged to at most one viewer (a browser tab).
+ *
+ * Output goes two ways: every byte into the screen mirror, and, while a viewer is attached,
+ * into frames of at most one batch window. The shell is paused while the viewer has more
+ * than the high watermark unacknowledged, or while the mirror has fallen behind parsing;
+ * with nobody watching it runs at the mirror's pace, never blocked for want of a viewer.
+ *
+ * A viewer that attaches is sent `attached`, then the mirror's snapshot, then live output
+ * from exactly the point the snapshot covers. The channel outlives viewers: the session
+ * layer detaches on socket close and disposes when the sandbox goes.
+ */
+import type { IParser } from '@xterm/headless';
+import {
+  ERRORS,
+  FLOW_CONTROL,
+  FlowController,
+  encodeTerminalFrame,
+  type ErrorCode,
+  type ServerMessage,
+} from '../protocol/index';
+import { ScreenMirror } from './screen-mirror';
+import type { Disposable, TerminalProcess } from './terminal-process';
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** The browser side of a channel, as the channel sees it; a WebSocket in production. */
+export interface Viewer {
+  sendFrame(frame: Uint8Array): void;
+  sendMessage(message: ServerMessage): void;
+  /** Closes the viewer's connection; called after it was replaced by a newer viewer. */
+  close?(code: ErrorCode): void;
+}
+
+export interface TerminalChannelOptions {
+  channel: number;
+  node: string;
+  size: TerminalSize;
+  /** Starts a shell; called at construction and for every restart. */
+  openShell: (size: TerminalSize) => Promise<TerminalProcess>;
+  log?: (line: string) => void;
+}
+
+// Why the shell is paused; it runs only when no reason holds.
+const VIEWER_BEHIND = 1;
+const MIRROR_BEHIND = 2;
+
+const utf8 = new TextEncoder();
+
+export class TerminalChannel {
+  readonly channel: number;
+  readonly node: string;
+  readonly #openShell: (size: TerminalSize) => Promise<TerminalProcess>;
+  readonly #log: (line: string) => void;
+  readonly #mirror: ScreenMirror;
+  readonly #flow: FlowController;
+  #size: TerminalSize;
+
+  #process: TerminalProcess | undefined;
+  #processListeners: Disposable[] = [];
+  /** Counts shell starts, so that a start overtaken by a newer one (or dispose) is dropped. */
+  #starts = 0;
+  #state: 'starting' | 'running' | 'exited' = 'starting';
+  #exitCode: number | null = null;
+  #paused = 0;
+
+  #viewer: Viewer | undefined;
+  /** Counts attachments, so that a replay overtaken by a newer attach (or detach) is dropped. */
+  #attachments = 0;
+  /** The viewer waits for its replay; live output is held until it is sent. */
+  #replaying = false;
+  #batch: Uint8Array[] = [];
+  #batchBytes = 0;
+  #batchTimer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
+
+  constructor(options: TerminalChannelOptions) {
+    this.channel = options.channel;
+    this.node = options.node;
+    this.#openShell = options.openShell;
+    this.#log = options.log ?? (() => {});
+    this.#size = { ...options.size };
+    this.#mirror = new ScreenMirror({
+      ...this.#size,
+      onPause: () => this.#pause(MIRROR_BEHIND),
+      onResume: () => this.#resume(MIRROR_BEHIND),
+    });
+    this.#flow = new FlowController(
+      () => this.#pause(VIEWER_BEHIND),
+      () => this.#resume(VIEWER_BEHIND),
+    );
+    void this.restart();
+  }
+
+  /** The mirror's parser, for handlers of shell-integration sequences. Survives restarts. */
+  get parser(): IParser {
+    return this.#mirror.parser;
+  }
+
+  /**
+   * Makes `viewer` the one viewer, replacing (and closing) any other. With `size`, the screen
+   * is resized before the replay is taken. Settles once the replay has been sent (or was
+   * overtaken); never rejects.
+   */
+  attach(viewer: Viewer, size?: TerminalSize): Promise<void> {
+    if (this.#disposed) return Promise.resolve();
+    const previous = this.#viewer;
+    if (previous && previous !== viewer) {
+      this.#flush();
+      previous.sendMessage({ type: 'error', code: 'REPLACED', message: ERRORS.REPLACED.message });
+      previous.close?.('REPLACED');
+    }
+    // Whatever is batched is older than the snapshot below, which covers it.
+    this.#discardBatch();
+    this.#viewer = viewer;
+    this.#flow.reset();
+    if (size) this.resize(size.cols, size.rows);
+    viewer.sendMessage({ type: 'terminal', channel: this.channel, node: this.node, event: 'attached' });
+
+    const attachment = ++this.#attachments;
+    this.#replaying = true;
+    return this.#mirror.snapshot().then((screen) => {
+      if (attachment !== this.#attachments || screen === undefined) return;
+      this.#replaying = false;
+      if (screen.length > 0) this.#send(utf8.encode(screen));
+      this.#flush();
+      if (this.#state === 'exited') this.#sendExited();
+    });
+  }
+
+  /** Forgets `viewer` if it is the current one; output goes on into the mirror alone. */
+  detach(viewer: Viewer): void {
+    if (viewer !== this.#viewer) return;
+    this.#viewer = undefined;
+    this.#attachments++;
+    this.#replaying = false;
+    this.#discardBatch();
+    this.#flow.reset();
+  }
+
+  /** Keystrokes; dropped while no shell runs (starting, or exited and not restarted). */
+  input(data: Uint8Array | string): void {
+    this.#process?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.#disposed || (cols === this.#size.cols && rows === this.#size.rows)) return;
+    this.#size = { cols, rows };
+    this.#mirror.resize(cols, rows);
+    this.#resizeProcess();
+  }
+
+  /** The viewer rendered `bytes` more bytes of terminal frames (payload, without the channel byte). */
+  acknowledge(bytes: number): void {
+    this.#flow.acknowledged(bytes);
+  }
+
+  /**
+   * Ends the current shell, if any, without an `exited` message, and starts a fresh one. The
+   * screen is kept. A shell that fails to start is logged and reported as exited with a null
+   * code. Never rejects.
+   */
+  restart(): Promise<void> {
+    if (this.#disposed) return Promise.resolve();
+    const start = ++this.#starts;
+    this.#stopProcess();
+    this.#state = 'starting';
+    const size = { ...this.#size };
+    return Promise.resolve()
+      .then(() => this.#openShell(size))
+      .then(
+        (process) => {
+          if (start !== this.#starts) return process.dispose();
+          this.#process = process;
+          this.#state = 'running';
+          this.#processListeners = [process.onData(this.#output), process.onExit(this.#exited)];
+          if (this.#paused) process.pause();
+          if (size.cols !== this.#size.cols || size.rows !== this.#size.rows) this.#resizeProcess();
+        },
+        (error: unknown) => {
+          if (start !== this.#starts) return;
+          this.#log(`terminal ${this.node}#${this.channel}: the shell did not start: ${(error as Error).message}`);
+          this.#exited(null);
+        },
+      );
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#starts++;
+    this.#attachments++;
+    this.#viewer = undefined;
+    this.#discardBatch();
+    this.#stopProcess();
+    this.#mirror.dispose();
+  }
+
+  readonly #output = (data: Uint8Array): void => {
+    this.#mirror.write(data);
+    if (!this.#viewer) return;
+    this.#batch.push(data);
+    this.#batchBytes += data.byteLength;
+    if (this.#replaying) return;
+    if (this.#batchBytes >= FLOW_CONTROL.BATCH_MAX_BYTES) this.#flush();
+    else this.#batchTimer ??= setTimeout(this.#flush, FLOW_CONTROL.BATCH_WINDOW_MS);
+  };
+
+  readonly #exited = (exitCode: number | null): void => {
+    this.#stopProcess();
+    this.#state = 'exited';
+    this.#exitCode = exitCode;
+    // The shell's last output goes before the news of its exit.
+    this.#flush();
+    if (this.#viewer && !this.#replaying) this.#sendExited();
+  };
+
+  readonly #flush = (): void => {
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+    if (!this.#viewer || this.#replaying || this.#batchBytes === 0) return;
+    const data = this.#batch.length === 1 ? this.#batch[0]! : concat(this.#batch, this.#batchBytes);
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.#send(data);
+  };
+
+  #send(data: Uint8Array): void {
+    this.#viewer?.sendFrame(encodeTerminalFrame(this.channel, data));
+    this.#flow.sent(data.byteLength);
+  }
+
+  #sendExited(): void {
+    this.#viewer?.sendMessage({
+      type: 'terminal',
+      channel: this.channel,
+      node: this.node,
+      event: 'exited',
+      exitCode: this.#exitCode,
+    });
+  }
+
+  #discardBatch(): void {
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+    this.#batch = [];
+    this.#batchBytes = 0;
+  }
+
+  #stopProcess(): void {
+    for (const listener of this.#processListeners) listener.dispose();
+    this.#processListeners = [];
+    this.#process?.dispose();
+    this.#process = undefined;
+  }
+
+  #resizeProcess(): void {
+    // Fails only when the shell is already gone, which onExit reports.
+    this.#process?.resize(this.#size.cols, this.#size.rows).catch(() => {});
+  }
+
+  #pause(reason: number): void {
+    if (this.#paused === 0) this.#process?.pause();
+    this.#paused |= reason;
+  }
+
+  #resume(reason: number): void {
+    if ((this.#paused & reason) === 0) return;
+    this.#paused &= ~reason;
+    if (this.#paused === 0) this.#process?.resume();
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
+}

@@ -1,0 +1,42 @@
+/**
+ * The one interface every shell implements (a Docker exec, a fake in tests), so the channel
+ * that bridges a shell to the browser never depends on where the shell runs.
+ */
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface TerminalProcess {
+  /** Keystrokes and pasted text; strings are sent as UTF-8. */
+  write(data: Uint8Array | string): void;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Stop reading output, so that backpressure reaches the shell and it blocks writing. */
+  pause(): void;
+  resume(): void;
+  onData(listener: (data: Uint8Array) => void): Disposable;
+  /** Fires once; `null` when the exit code could not be learned. */
+  onExit(listener: (exitCode: number | null) => void): Disposable;
+  /** Ends the shell and releases everything; no events fire afterwards. */
+  dispose(): void;
+}
+
+/** A minimal event source: listeners are added with `event`, all dropped by `dispose`. */
+export class Emitter<T> {
+  #listeners = new Set<(value: T) => void>();
+
+  readonly event = (listener: (value: T) => void): Disposable => {
+    // A wrapper, so the same function added twice is two subscriptions, as callers expect.
+    const subscription = (value: T) => listener(value);
+    this.#listeners.add(subscription);
+    return { dispose: () => this.#listeners.delete(subscription) };
+  };
+
+  fire(value: T): void {
+    for (const listener of this.#listeners) listener(value);
+  }
+
+  dispose(): void {
+    this.#listeners.clear();
+  }
+}
