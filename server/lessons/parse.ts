@@ -77,7 +77,7 @@ export function parseLesson(source: string, file: string, options: ParseOptions 
       report(step.line, `step "${step.id}" has neither a run nor a solution block, so golden runs cannot complete it`);
     }
   }
-  if (issues.length > 0 || !front) return { ok: false, issues };
+  if (issues.length > 0 || !front) return { ok: false, issues: byLine(issues) };
   return {
     ok: true,
     value: {
@@ -155,7 +155,7 @@ export function parseTranslation(source: string, file: string, original: Lesson)
     }
     steps.push({ ...step, title: translated.title, html: finishHtml(translated.parts, step.blocks, displayed), hints: translated.hints });
   }
-  if (issues.length > 0 || !front.success) return { ok: false, issues };
+  if (issues.length > 0 || !front.success) return { ok: false, issues: byLine(issues) };
   return {
     ok: true,
     value: {
@@ -167,6 +167,9 @@ export function parseTranslation(source: string, file: string, original: Lesson)
     },
   };
 }
+
+/** In file order, as a compiler lists them (the sort is stable within a line). */
+const byLine = (issues: LessonIssue[]) => issues.sort((a, b) => a.line - b.line);
 
 // ---- front matter -------------------------------------------------------------------------
 

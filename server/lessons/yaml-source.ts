@@ -74,18 +74,22 @@ export function locateIssues(source: YamlSource, base: readonly PropertyKey[], i
 
 /** "(did you mean "name"?)" for a field one or two typos away from a known one. */
 function suggest(key: string, known: readonly string[]): string {
-  const close = known.find((candidate) => distance(candidate, key) <= 2);
-  return close ? ` (did you mean "${close}"?)` : '';
+  const [close] = known
+    .map((candidate) => ({ candidate, cost: distance(candidate, key) }))
+    .filter(({ cost }) => cost <= 2)
+    .sort((a, b) => a.cost - b.cost);
+  return close ? ` (did you mean "${close.candidate}"?)` : '';
 }
 
+/** Edit distance counting a swap of neighbours ("nmae") as one typo. */
 function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const row = rows[i]!;
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
     }
-    previous = current;
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { snapshotFromEngine } from './engine';
+import { evaluateChecks, type Verdict } from './evaluate';
+import { RAW_ENGINE } from './fixtures/engine';
+import { probesFor } from './probes';
+import { Check } from './schema';
+import type { CommandRecord } from './shell-integration';
+import type { EngineSnapshot } from './snapshot';
+
+const snapshot = snapshotFromEngine(RAW_ENGINE);
+const EMPTY: EngineSnapshot = { containers: [], images: [], networks: [], volumes: [], swarm: { active: false, manager: false, nodes: [], services: [] } };
+
+const record = (command: string, exitCode: number | null, node = 'node1'): CommandRecord => ({
+  command,
+  exitCode,
+  startedAt: 1,
+  finishedAt: exitCode === null ? null : 2,
+  node,
+});
+
+/** Parses the check as a lesson would (defaults applied) and judges it alone. */
+function judge(check: Record<string, unknown>, options: { engine?: EngineSnapshot; history?: CommandRecord[] } = {}): Verdict {
+  return evaluateChecks([Check.parse(check)], { node1: options.engine ?? snapshot }, options.history ?? [])[0]!;
+}
+
+const reasonOf = (check: Record<string, unknown>, options?: Parameters<typeof judge>[1]) => {
+  const verdict = judge(check, options);
+  return `${verdict.passed ? 'pass' : 'fail'}: ${verdict.reason}`;
+};
+
+describe('command checks', () => {
+  const history = [record('docker ps', 0), record('docker run  nginx', 125), record('docker  \\\n  images', 0)];
+
+  it('match literally or by regex, on normalized whitespace', () => {
+    expect(reasonOf({ type: 'command', contains: 'docker images' }, { history })).toBe('pass: you ran `docker images`');
+    expect(reasonOf({ type: 'command', matches: '^docker ps$' }, { history })).toBe('pass: you ran `docker ps`');
+  });
+
+  it('say what ran instead', () => {
+    expect(reasonOf({ type: 'command', contains: 'docker version' }, { history })).toBe(
+      'fail: you have not run a command containing `docker version` yet (the last one was `docker images`)',
+    );
+    expect(reasonOf({ type: 'command', contains: 'docker version' })).toBe('fail: you have not run any command yet');
+  });
+
+  it('report the exit code of a failed command', () => {
+    expect(reasonOf({ type: 'command', contains: 'docker run', succeeded: true }, { history })).toBe(
+      'fail: you ran `docker run nginx` but it exited with code 125',
+    );
+    expect(reasonOf({ type: 'command', contains: 'docker run', exitCode: 125 }, { history })).toBe('pass: you ran `docker run nginx`');
+    expect(reasonOf({ type: 'command', contains: 'docker ps', succeeded: false }, { history })).toBe(
+      'fail: you ran `docker ps` and it succeeded, but this step expects it to fail',
+    );
+    expect(reasonOf({ type: 'command', contains: 'logs', succeeded: true }, { history: [record('docker logs -f web', null)] })).toBe(
+      'fail: `docker logs -f web` has not finished (no exit code was reported)',
+    );
+  });
+
+  it('look only at the node they name', () => {
+    expect(reasonOf({ type: 'command', contains: 'docker ps', node: 'node2' }, { history })).toBe(
+      'fail: you have not run any command on node2 yet',
+    );
+  });
+});
+
+describe('container checks', () => {
+  it('pass when every expectation holds', () => {
+    const verdict = judge({
+      type: 'container',
+      name: 'site',
+      image: 'nginx:latest',
+      status: 'running',
+      ports: ['8080->80/tcp', '80'],
+      networks: ['bridge'],
+      mounts: ['sitedata->/data'],
+      env: ['MODE=prod', 'NGINX_VERSION'],
+      labels: { tier: 'web' },
+      restartPolicy: 'unless-stopped',
+    });
+    expect(verdict).toMatchObject({ passed: true, reason: 'container site is running' });
+  });
+
+  it('list the containers there are when the name is wrong', () => {
+    expect(reasonOf({ type: 'container', name: 'web' })).toBe('fail: no container named web: there are 2 containers: site, eager_turing');
+    expect(reasonOf({ type: 'container', name: 'web' }, { engine: EMPTY })).toBe('fail: no container named web: there are no containers at all');
+  });
+
+  it('say what is wrong with a container', () => {
+    expect(reasonOf({ type: 'container', name: 'site', ports: ['8081->80/tcp'] })).toBe(
+      'fail: container site is running but publishes 8080->80/tcp, not 8081->80/tcp',
+    );
+    expect(reasonOf({ type: 'container', name: 'site', ports: ['8080->443/tcp'] })).toBe(
+      'fail: container site is running but forwards port 8080 to 80/tcp, not 443/tcp',
+    );
+    expect(reasonOf({ type: 'container', name: 'eager_turing', ports: ['8080->80'] })).toBe(
+      'fail: container eager_turing is exited (code 0) but publishes no port 8080',
+    );
+    expect(reasonOf({ type: 'container', name: 'eager_turing', status: 'running' })).toBe(
+      'fail: container eager_turing is exited (code 0), not running',
+    );
+    expect(reasonOf({ type: 'container', name: 'site', exitCode: 0 })).toBe(
+      'fail: container site is running but has not exited, so it has no exit code yet',
+    );
+    expect(reasonOf({ type: 'container', name: 'site', image: 'redis', mounts: ['/srv->/data', '/logs'], env: ['MODE=dev', 'DEBUG'] })).toBe(
+      'fail: container site is running but runs image nginx, not redis, and mounts volume sitedata at /data, not the directory /srv, and mounts nothing at /logs, and has MODE=prod, not MODE=dev, and has no environment variable DEBUG',
+    );
+    expect(reasonOf({ type: 'container', name: 'site', restartPolicy: 'always', labels: { tier: 'db' }, networks: ['appnet'] })).toBe(
+      'fail: container site is running but is not attached to network appnet (only to bridge), and has label tier=web, not tier=db, and has restart policy "unless-stopped", not "always"',
+    );
+  });
+
+  it('select by image when there is no name', () => {
+    expect(reasonOf({ type: 'container', image: 'hello-world', status: 'exited', exitCode: 0 })).toBe(
+      'pass: container eager_turing is exited (code 0)',
+    );
+    expect(reasonOf({ type: 'container', image: 'redis' })).toBe(
+      'fail: no container from image redis: there are 2 containers: site, eager_turing',
+    );
+  });
+
+  it('expect absence', () => {
+    expect(reasonOf({ type: 'container', name: 'web', exists: false })).toBe('pass: there is no container named web');
+    expect(reasonOf({ type: 'container', name: 'site', exists: false })).toBe('fail: container site still exists (it is running)');
+  });
+});
+
+describe('image, network and volume checks', () => {
+  it('judge images by normalized reference, labels, layers and size', () => {
+    expect(reasonOf({ type: 'image', ref: 'docker.io/library/nginx' })).toBe('pass: image nginx:latest is there');
+    expect(reasonOf({ type: 'image', ref: 'nginx:1.27' })).toBe('fail: there is no image nginx:1.27, only nginx:latest');
+    expect(reasonOf({ type: 'image', ref: 'redis' }, { engine: EMPTY })).toBe('fail: there is no image redis:latest: there are no images at all');
+    expect(reasonOf({ type: 'image', ref: 'nginx', layers: { max: 5 }, size: { max: '100m' } })).toBe(
+      'fail: image nginx:latest has 7 layers, more than 5, and is 182.8 MB, larger than 100.0 MB',
+    );
+    expect(reasonOf({ type: 'image', ref: 'hello-world', layers: { max: 5 } })).toBe('fail: image hello-world:latest its layer count is unknown');
+    expect(reasonOf({ type: 'image', ref: 'hello-world', exists: false })).toBe('fail: image hello-world:latest is still there');
+  });
+
+  it('judge networks and volumes', () => {
+    expect(reasonOf({ type: 'network', name: 'bridge', driver: 'bridge', containers: ['site'] })).toBe('pass: network bridge is there');
+    expect(reasonOf({ type: 'network', name: 'host', containers: ['site'] })).toBe(
+      'fail: network host has no container site attached (no container is attached)',
+    );
+    expect(reasonOf({ type: 'network', name: 'backend' })).toBe('fail: there is no network backend: the networks are bridge, host, none, appnet');
+    expect(reasonOf({ type: 'volume', name: 'sitedata', usedBy: ['site'] })).toBe('pass: volume sitedata is there');
+    expect(reasonOf({ type: 'volume', name: 'unused', usedBy: ['site'] })).toBe('fail: volume unused is not mounted by site (no container uses it)');
+    expect(reasonOf({ type: 'volume', name: 'db' })).toBe('fail: there is no volume db: the volumes are sitedata, unused');
+  });
+});
+
+describe('swarm checks', () => {
+  it('judge the swarm, its nodes and services', () => {
+    expect(reasonOf({ type: 'swarm', managers: 1, workers: 1 })).toBe('pass: the swarm has the expected nodes');
+    expect(reasonOf({ type: 'swarm', workers: 2 })).toBe('fail: the swarm has 1 ready workers, not 2');
+    expect(reasonOf({ type: 'swarm' }, { engine: EMPTY })).toBe('fail: node1 is not part of a swarm');
+    expect(reasonOf({ type: 'node', name: 'node2', role: 'manager' })).toBe('fail: swarm node node2 is a worker, not a manager');
+    expect(reasonOf({ type: 'node', name: 'node3' })).toBe('fail: node3 has not joined the swarm: its nodes are node1, node2');
+    expect(
+      reasonOf({ type: 'service', name: 'search', image: 'nginx', mode: 'replicated', ports: ['9200->80/tcp'], networks: ['appnet'], update: { parallelism: 2, delay: '5s' } }),
+    ).toBe('pass: service search is as expected');
+    expect(reasonOf({ type: 'service', name: 'search', replicas: 3, update: { delay: '10s' } })).toBe(
+      'fail: service search has 2 running replicas, not 3, and waits 5s between updates, not 10s',
+    );
+  });
+
+  it('fail clearly when the node is missing', () => {
+    const [verdict] = evaluateChecks([Check.parse({ type: 'swarm', node: 'node2' })], { node1: snapshot }, []);
+    expect(verdict).toMatchObject({ passed: false, reason: 'node2 is not running, so nothing can be checked there' });
+  });
+});
+
+describe('probe checks', () => {
+  const checks = [
+    Check.parse({ type: 'container', name: 'site' }),
+    Check.parse({ type: 'file', container: 'site', path: '/usr/share/nginx/html/hello.txt', contains: 'hello' }),
+    Check.parse({ type: 'script', run: 'test -f /tmp/done || { echo "create /tmp/done first"; exit 1; }', node: 'node1' }),
+  ];
+
+  it('ask for probes until their results come', () => {
+    expect(probesFor(checks)).toEqual([
+      { kind: 'file', id: 'check-1', node: 'node1', path: '/usr/share/nginx/html/hello.txt', container: 'site', maxBytes: 65536 },
+      { kind: 'script', id: 'check-2', node: 'node1', script: checks[2]!.type === 'script' ? checks[2]!.run : '', timeoutMs: 10_000 },
+    ]);
+    const verdicts = evaluateChecks(checks, { node1: snapshot }, []);
+    expect(verdicts.map((verdict) => [verdict.passed, verdict.reason, verdict.needs?.id])).toEqual([
+      [true, 'container site is running', undefined],
+      [false, 'not checked yet', 'check-1'],
+      [false, 'not checked yet', 'check-2'],
+    ]);
+  });
+
+  it('judge the results', () => {
+    const verdicts = evaluateChecks(checks, { node1: snapshot }, [], [
+      { kind: 'file', id: 'check-1', exists: true, content: 'hi there\n' },
+      { kind: 'script', id: 'check-2', exitCode: 1, output: 'create /tmp/done first\n' },
+    ]);
+    expect(verdicts.map((verdict) => verdict.reason)).toEqual([
+      'container site is running',
+      '/usr/share/nginx/html/hello.txt in container site does not contain "hello"',
+      'create /tmp/done first',
+    ]);
+    const passing = evaluateChecks(checks, { node1: snapshot }, [], [
+      { kind: 'file', id: 'check-1', exists: true, content: 'hello from site\n' },
+      { kind: 'script', id: 'check-2', exitCode: 0, output: '' },
+    ]);
+    expect(passing.every((verdict) => verdict.passed)).toBe(true);
+  });
+});
+
+describe('titles', () => {
+  it('are derived when a check has none', () => {
+    expect(judge({ type: 'container', name: 'site', status: 'running', ports: ['8080->80'] }).title).toBe(
+      'Container site is running and publishes 8080->80',
+    );
+    expect(judge({ type: 'command', contains: 'docker ps', succeeded: true }).title).toBe('Run `docker ps` successfully');
+    expect(judge({ type: 'volume', name: 'v', title: 'Create the volume' }).title).toBe('Create the volume');
+  });
+});

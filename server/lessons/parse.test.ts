@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { formatIssue } from './issues';
+import { solutionOf, type Lesson } from './model';
+import { parseLesson, parseTranslation } from './parse';
+
+const FILE = 'lessons/03-example.md';
+
+const lesson = (body: string, front = 'id: example\ntitle: Example\nsummary: An example.\norder: 3\nminutes: 5\nimages: [nginx]') =>
+  `---\n${front}\n---\n${body}`;
+
+const VALID = lesson(`
+Intro with **bold**.
+
+## Run nginx {#run}
+
+Start it:
+
+\`\`\`sh run
+docker run -d --name web nginx
+\`\`\`
+
+\`\`\`hint
+Use \`-d\`.
+\`\`\`
+
+\`\`\`check
+- type: container
+  name: web
+  status: running
+\`\`\`
+
+## Stop it
+
+\`\`\`sh solution
+docker stop web
+\`\`\`
+
+\`\`\`sh wrong node=node1
+docker kill web
+\`\`\`
+
+\`\`\`check
+- type: container
+  name: web
+  status: exited
+\`\`\`
+`);
+
+function parsed(source: string, file = FILE): Lesson {
+  const result = parseLesson(source, file, { catalog: ['nginx', 'busybox'] });
+  if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+  return result.value;
+}
+
+function issuesOf(source: string, file = FILE): string[] {
+  const result = parseLesson(source, file, { catalog: ['nginx', 'busybox'] });
+  return result.ok ? [] : result.issues.map(formatIssue);
+}
+
+describe('parseLesson', () => {
+  it('parses front matter, steps, blocks, hints and checks', () => {
+    const value = parsed(VALID);
+    expect(value).toMatchObject({ id: 'example', order: 3, minutes: 5, nodes: 1, images: ['nginx'], locale: 'en' });
+    expect(value.intro).toContain('<strong>bold</strong>');
+    expect(value.steps.map((step) => step.id)).toEqual(['run', 'stop-it']);
+    const [run, stop] = value.steps;
+    expect(run!.blocks).toEqual([{ kind: 'run', code: 'docker run -d --name web nginx', node: 'node1', lang: 'sh' }]);
+    expect(run!.html).toContain('<pre class="slipway-block" data-block="0" data-kind="run" data-node="node1">');
+    expect(run!.hints).toEqual(['<p>Use <code>-d</code>.</p>\n']);
+    expect(run!.checks).toEqual([{ type: 'container', name: 'web', status: 'running', exists: true, node: 'node1' }]);
+    // Solution and wrong blocks are not shown in the prose.
+    expect(stop!.html).not.toContain('docker');
+    expect(solutionOf(stop!).map((block) => block.code)).toEqual(['docker stop web']);
+    expect(solutionOf(run!).map((block) => block.code)).toEqual(['docker run -d --name web nginx']);
+  });
+
+  it('reports malformed front matter with its line', () => {
+    expect(issuesOf(lesson('\n## S\n', 'id: example\ntitle: [unclosed\n'))[0]).toMatch(/^lessons\/03-example\.md:4: front matter: invalid YAML/);
+    expect(issuesOf('no front matter')).toEqual(['lessons/03-example.md:1: a lesson starts with YAML front matter between "---" lines']);
+  });
+
+  it('reports unknown, missing and mismatched front matter fields', () => {
+    const body = VALID.split('---\n')[2]!;
+    expect(issuesOf(lesson(body, 'id: example\ntitel: Example\nsummary: S\norder: 3\nminutes: 5'))).toEqual([
+      'lessons/03-example.md:2: front matter: missing field "title"',
+      'lessons/03-example.md:3: front matter: unknown field "titel" (did you mean "title"?)',
+    ]);
+    expect(issuesOf(lesson(body, 'id: example\ntitle: T\nsummary: S\norder: 3\nminutes: 5\nimages: [nginx, alpine]'))).toEqual([
+      'lessons/03-example.md:7: image "alpine" is not in the catalog (available: nginx, busybox)',
+    ]);
+  });
+
+  it('names the check and the line of an unknown check field', () => {
+    const source = lesson(`
+## Step {#step}
+
+\`\`\`sh run
+docker run -d --name web nginx
+\`\`\`
+
+\`\`\`check
+- type: container
+  name: web
+- type: container
+  nmae: web
+  status: runing
+- type: contaner
+\`\`\`
+`);
+    expect(issuesOf(source)).toEqual([
+      'lessons/03-example.md:20: check 2: unknown field "nmae" (did you mean "name"?)',
+      'lessons/03-example.md:21: check 2: field "status": Invalid option: expected one of "created"|"running"|"paused"|"restarting"|"exited"|"removing"|"dead"',
+      'lessons/03-example.md:22: check 3: unknown check type "contaner" (expected one of command, container, image, network, volume, swarm, node, service, file, script)',
+    ]);
+  });
+
+  it('rejects unknown info words, nodes beyond the lesson, and steps without checks or solutions', () => {
+    const source = lesson(`
+## Step {#step}
+
+\`\`\`sh runn
+docker ps
+\`\`\`
+
+\`\`\`sh run node=node2
+docker ps
+\`\`\`
+`);
+    expect(issuesOf(source)).toEqual([
+      'lessons/03-example.md:10: step "step" has no check block: every step needs at least one check',
+      'lessons/03-example.md:12: unknown word "runn" in "```sh runn" (expected one of run, copy, solution, wrong and node=nodeN)',
+      'lessons/03-example.md:16: "node=node2": the lesson has 1 node(s); raise "nodes" in the front matter',
+    ]);
+  });
+
+  it('escapes raw HTML, reports it, and drops unsafe links', () => {
+    const source = lesson(`
+## Step {#step}
+
+Click [here](javascript:alert(1)) or [there](java&#x09;script:alert(1)) <img src=x onerror=alert(1)>
+
+\`\`\`sh run
+docker ps
+\`\`\`
+
+\`\`\`check
+- type: command
+  contains: docker ps
+\`\`\`
+`);
+    expect(issuesOf(source)).toEqual([expect.stringMatching(/^lessons\/03-example\.md:12: raw HTML is not allowed in lessons: "<img/)]);
+    // Even so, what would be rendered is inert.
+    const value = parsed(source.replace(' <img src=x onerror=alert(1)>', ''));
+    const html = value.steps[0]!.html;
+    expect(html).toContain('<p>Click here or');
+    // The entity stays an entity: the browser reads "java&#x09;script:...", a relative path.
+    expect(html).toContain('href="java&#38;#x09;script:alert(1)"');
+    expect(html).not.toMatch(/href="javascript:|<img/);
+  });
+
+  it('checks that id and order match the file name', () => {
+    expect(issuesOf(VALID, 'lessons/04-other.md')).toEqual([
+      'lessons/04-other.md:2: front matter: id "example" must match the file name ("other")',
+      'lessons/04-other.md:5: front matter: order 3 must match the file name (4)',
+    ]);
+  });
+});
+
+describe('parseTranslation', () => {
+  const original = parsed(VALID);
+  const translation = (body: string, front = 'title: 示例') => `---\n${front}\n---\n${body}`;
+  const TRANSLATED = translation(`
+简介。
+
+## 运行 nginx {#run}
+
+启动：
+
+\`\`\`sh run
+docker run -d --name web nginx
+\`\`\`
+
+\`\`\`hint
+使用 \`-d\`。
+\`\`\`
+
+## 停止 {#stop-it}
+
+停止它。
+`);
+
+  it('replaces texts and keeps checks, blocks and solutions', () => {
+    const result = parseTranslation(TRANSLATED, 'lessons/03-example.zh.md', original);
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+    const value = result.value;
+    expect(value).toMatchObject({ locale: 'zh', title: '示例', summary: 'An example.', order: 3 });
+    expect(value.steps.map((step) => step.title)).toEqual(['运行 nginx', '停止']);
+    expect(value.steps[0]!.html).toContain('data-block="0"');
+    expect(value.steps[0]!.checks).toEqual(original.steps[0]!.checks);
+    expect(value.steps[1]!.blocks).toEqual(original.steps[1]!.blocks);
+  });
+
+  it('reports steps, blocks and hints that do not match the original', () => {
+    const source = translation(
+      `
+## 运行 {#run}
+
+\`\`\`sh run
+docker run -d nginx
+\`\`\`
+
+\`\`\`check
+- type: command
+  contains: docker
+\`\`\`
+
+## 其他 {#other}
+`,
+      'title: 示例\norder: 9',
+    );
+    const result = parseTranslation(source, 'lessons/03-example.zh.md', original);
+    expect(result.ok ? [] : result.issues.map(formatIssue)).toEqual([
+      'lessons/03-example.zh.md:3: front matter: unknown field "order" (a translation overrides only title and summary)',
+      'lessons/03-example.zh.md:6: steps must match the original\'s (run, stop-it): missing "stop-it"; unknown "other"',
+      'lessons/03-example.zh.md:6: step "run": run and copy blocks must be the original\'s (1), same code, same order',
+      'lessons/03-example.zh.md:6: step "run": has 0 hints, the original has 1',
+      'lessons/03-example.zh.md:12: check blocks come from the original lesson; remove this one from the translation',
+    ]);
+  });
+});
