@@ -1,0 +1,15 @@
+# ~/.bashrc of the sandbox's root user.
+[ -z "$PS1" ] && return
+
+HISTCONTROL=ignoredups:ignorespace
+HISTSIZE=5000
+shopt -s histappend checkwinsize
+
+PS1='\[\e[1;32m\]\u@\h\[\e[0m\]:\[\e[1;34m\]\w\[\e[0m\]\$ '
+
+alias ls='ls --color=auto'
+alias ll='ls -l'
+alias grep='grep --color=auto'
+
+# Tab completion, including docker's (/usr/share/bash-completion/completions/docker).
+[ -f /usr/share/bash-completion/bash_completion ] && . /usr/share/bash-completion/bash_completion
