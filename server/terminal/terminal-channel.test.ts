@@ -211,6 +211,15 @@ describe('TerminalChannel', () => {
     expect(shell().input).toEqual(['echo hi\r', '\x03']);
   });
 
+  it('keeps input typed while the shell starts, and writes it once it runs', async () => {
+    const { channel, shells } = await open();
+    const restarted = channel.restart();
+    channel.input('ls\r');
+    expect(shells).toHaveLength(1);
+    await restarted;
+    expect(shells[1]!.input).toEqual(['ls\r']);
+  });
+
   it('reports an exit after the last output, and restarts a fresh shell', async () => {
     const { channel, shells, shell, openShell } = await open();
     const viewer = new FakeViewer();

@@ -48,6 +48,9 @@ export interface TerminalChannelOptions {
 const VIEWER_BEHIND = 1;
 const MIRROR_BEHIND = 2;
 
+/** Keystrokes kept while a shell starts (typed right after a restart), then written to it. */
+const STARTING_INPUT_LIMIT = 64 * 1024;
+
 const utf8 = new TextEncoder();
 
 export class TerminalChannel {
@@ -66,6 +69,8 @@ export class TerminalChannel {
   #state: 'starting' | 'running' | 'exited' = 'starting';
   #exitCode: number | null = null;
   #paused = 0;
+  #startingInput: Array<Uint8Array | string> = [];
+  #startingInputLength = 0;
 
   #viewer: Viewer | undefined;
   /** Counts attachments, so that a replay overtaken by a newer attach (or detach) is dropped. */
@@ -141,9 +146,12 @@ export class TerminalChannel {
     this.#flow.reset();
   }
 
-  /** Keystrokes; dropped while no shell runs (starting, or exited and not restarted). */
+  /** Keystrokes; kept while a shell starts, dropped while none runs (exited, not restarted). */
   input(data: Uint8Array | string): void {
-    this.#process?.write(data);
+    if (this.#process) return this.#process.write(data);
+    if (this.#state !== 'starting' || this.#startingInputLength + data.length > STARTING_INPUT_LIMIT) return;
+    this.#startingInput.push(data);
+    this.#startingInputLength += data.length;
   }
 
   resize(cols: number, rows: number): void {
@@ -179,10 +187,13 @@ export class TerminalChannel {
           this.#processListeners = [process.onData(this.#output), process.onExit(this.#exited)];
           if (this.#paused) process.pause();
           if (size.cols !== this.#size.cols || size.rows !== this.#size.rows) this.#resizeProcess();
+          for (const data of this.#startingInput) process.write(data);
+          this.#dropStartingInput();
         },
         (error: unknown) => {
           if (start !== this.#starts) return;
           this.#log(`terminal ${this.node}#${this.channel}: the shell did not start: ${(error as Error).message}`);
+          this.#dropStartingInput();
           this.#exited(null);
         },
       );
@@ -195,6 +206,7 @@ export class TerminalChannel {
     this.#attachments++;
     this.#viewer = undefined;
     this.#discardBatch();
+    this.#dropStartingInput();
     this.#stopProcess();
     this.#mirror.dispose();
   }
@@ -248,6 +260,11 @@ export class TerminalChannel {
     this.#batchTimer = undefined;
     this.#batch = [];
     this.#batchBytes = 0;
+  }
+
+  #dropStartingInput(): void {
+    this.#startingInput = [];
+    this.#startingInputLength = 0;
   }
 
   #stopProcess(): void {
