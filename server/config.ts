@@ -32,6 +32,10 @@ const Environment = z.object({
   PORT: count(1, 65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   SLIPWAY_STATE_DIR: z.string().min(1).default('.slipway'),
+  SLIPWAY_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'expected lowercase letters, digits and dashes')
+    .default('main'),
   DOCKER_HOST: z.string().min(1).optional(),
   SLIPWAY_MAX_SANDBOXES: count(1, 1000).default(10),
   SLIPWAY_POOL_SIZE: count(0, 50).default(2),
@@ -61,6 +65,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: values.PORT,
     host: values.HOST,
     stateDir,
+    instance: values.SLIPWAY_INSTANCE,
     dockerHost: values.DOCKER_HOST,
     maxSandboxes: values.SLIPWAY_MAX_SANDBOXES,
     poolSize: values.SLIPWAY_POOL_SIZE,

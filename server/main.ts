@@ -24,6 +24,7 @@ export async function prepareEngineAndImages(config: Config, log: (line: string)
 
 export async function startServer(config: Config, prepared: Prepared, log: (line: string) => void) {
   const manager = new SandboxManager(prepared.engine.docker, {
+    instance: config.instance,
     image: prepared.sandboxImage,
     catalogContainer: prepared.catalogContainer,
     limits: config.sandbox,

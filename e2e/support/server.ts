@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { E2E_INSTANCE } from './global-setup';
 
 export interface RunningSlipway {
   url: string;
@@ -16,7 +17,15 @@ let nextPort = 18_080 + (process.pid % 500) * 4;
 
 export async function startSlipway(env: Record<string, string> = {}, port = nextPort++): Promise<RunningSlipway> {
   const child: ChildProcess = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SLIPWAY_POOL_SIZE: '1', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SLIPWAY_INSTANCE: E2E_INSTANCE,
+      SLIPWAY_POOL_SIZE: '1',
+      SLIPWAY_MAX_SANDBOXES: '12',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

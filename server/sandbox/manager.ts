@@ -37,6 +37,8 @@ interface Session {
 }
 
 export interface SandboxManagerOptions {
+  /** Labels every sandbox and network, so several Slipways can share one engine. */
+  instance: string;
   image: string;
   /** The catalog registry container, joined to every sandbox network; null when absent. */
   catalogContainer: string | null;
@@ -204,7 +206,7 @@ export class SandboxManager {
 
   async #create(name: string): Promise<Sandbox> {
     const network = networkName(newId());
-    await this.docker.createNetwork(networkSpec(network));
+    await this.docker.createNetwork(networkSpec(network, this.options.instance));
     try {
       if (this.options.catalogContainer) {
         await this.docker.getNetwork(network).connect({
@@ -213,7 +215,7 @@ export class SandboxManager {
         });
       }
       const container = await this.docker.createContainer(
-        sandboxContainerSpec({ name, image: this.options.image, network, node: NODE, limits: this.options.limits }),
+        sandboxContainerSpec({ instance: this.options.instance, name, image: this.options.image, network, node: NODE, limits: this.options.limits }),
       );
       try {
         await container.start();
@@ -246,7 +248,7 @@ export class SandboxManager {
   async #adopt(): Promise<void> {
     const containers = await this.docker.listContainers({
       all: true,
-      filters: { label: [`${LABELS.role}=${ROLE_SANDBOX}`] },
+      filters: { label: [`${LABELS.role}=${ROLE_SANDBOX}`, `${LABELS.instance}=${this.options.instance}`] },
     });
     const networksInUse = new Set<string>();
     for (const info of containers) {
@@ -272,7 +274,9 @@ export class SandboxManager {
       if (parsed.pool) this.#pool.push(sandbox);
       else this.#sessions.set(parsed.learner, { key: parsed.learner, sandbox, viewers: 0, lastActive: Date.now() });
     }
-    const networks = await this.docker.listNetworks({ filters: { label: [`${LABELS.role}=${ROLE_NETWORK}`] } });
+    const networks = await this.docker.listNetworks({
+      filters: { label: [`${LABELS.role}=${ROLE_NETWORK}`, `${LABELS.instance}=${this.options.instance}`] },
+    });
     for (const network of networks) {
       if (!networksInUse.has(network.Name)) await this.#removeNetwork(network.Name);
     }

@@ -4,12 +4,12 @@ import { learnerContainerName, learnerKey, parseContainerName, poolContainerName
 const limits = { memoryBytes: 3 * 1024 ** 3, storageBytes: 4 * 1024 ** 3, cpus: 1, pids: 2048 };
 
 describe('sandboxContainerSpec', () => {
-  const spec = sandboxContainerSpec({ name: 'x', image: 'slipway/sandbox:abc', network: 'net', node: 'node1', limits });
+  const spec = sandboxContainerSpec({ instance: 'main', name: 'x', image: 'slipway/sandbox:abc', network: 'net', node: 'node1', limits });
   const host = spec.HostConfig!;
 
-  it('is never privileged and adds only the two capabilities nested engines need', () => {
+  it('is never privileged and adds only the capabilities nested engines need', () => {
     expect(host.Privileged).toBeUndefined();
-    expect(host.CapAdd).toEqual(['SYS_ADMIN', 'NET_ADMIN']);
+    expect(host.CapAdd).toEqual(['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE']);
   });
 
   it('gives access to character devices only, so host disks cannot be opened', () => {

@@ -3,8 +3,8 @@
  * the grants that isolate a learner are unit-tested and read in one place.
  *
  * The grants are the narrow Docker-in-Docker configuration measured in
- * ../shared/ENGINE-FACTS.md: no --privileged, only SYS_ADMIN and NET_ADMIN on top of
- * Docker's defaults, device access limited to character devices (so a learner cannot
+ * ../shared/ENGINE-FACTS.md: no --privileged, only SYS_ADMIN and NET_ADMIN (plus SYS_PTRACE,
+ * see below) on top of Docker's defaults, device access limited to character devices (so a learner cannot
  * open the host's disks), and the three unconfined security options nested engines need.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,6 +12,8 @@ import type Docker from 'dockerode';
 
 export const LABELS = {
   role: 'slipway.role',
+  /** Which Slipway owns it: several (e.g. the tests') can share one engine. */
+  instance: 'slipway.instance',
   node: 'slipway.node',
   network: 'slipway.network',
   image: 'slipway.image',
@@ -56,6 +58,7 @@ export const DEVICE_CGROUP_RULES = ['c 1:* rwm', 'c 5:* rwm', 'c 136:* rwm', 'c 
 type HostConfig = Docker.HostConfig & { CgroupnsMode: 'private' | 'host' };
 
 export function sandboxContainerSpec(options: {
+  instance: string;
   name: string;
   image: string;
   network: string;
@@ -66,7 +69,9 @@ export function sandboxContainerSpec(options: {
   const storage = `exec,size=${limits.storageBytes}`;
   const hostConfig: HostConfig = {
     NetworkMode: options.network,
-    CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+    // SYS_PTRACE: nested runc joins the namespaces of processes owned by other users (`docker exec`
+    // into a container that runs as a non-root user fails without it).
+    CapAdd: ['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE'],
     SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
     // The API form of `--security-opt systempaths=unconfined`: nested engines must write
     // /proc/sys to set up their containers' networking.
@@ -94,6 +99,7 @@ export function sandboxContainerSpec(options: {
     WorkingDir: '/root',
     Labels: {
       [LABELS.role]: ROLE_SANDBOX,
+      [LABELS.instance]: options.instance,
       [LABELS.node]: options.node,
       [LABELS.network]: options.network,
       [LABELS.image]: options.image,
@@ -102,11 +108,11 @@ export function sandboxContainerSpec(options: {
   };
 }
 
-export function networkSpec(name: string): Docker.NetworkCreateOptions {
+export function networkSpec(name: string, instance: string): Docker.NetworkCreateOptions {
   return {
     Name: name,
     Driver: 'bridge',
     CheckDuplicate: true,
-    Labels: { [LABELS.role]: ROLE_NETWORK },
+    Labels: { [LABELS.role]: ROLE_NETWORK, [LABELS.instance]: instance },
   };
 }
