@@ -1,0 +1,7 @@
+export * from './clock';
+export * from './debounce';
+export * from './diff';
+export * from './events';
+export * from './graph';
+export * from './state';
+export * from './view';

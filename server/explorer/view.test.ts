@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { snapshotFromEngine } from '../checks/engine';
+import { RAW_ENGINE } from '../checks/fixtures/engine';
+import { BUSY, FRESH } from './fixtures/snapshots';
+import { ExplorerView, explorerView } from './view';
+
+describe('explorerView', () => {
+  const view = explorerView({ node2: FRESH, node1: BUSY });
+
+  it('is valid, JSON-serialisable and sorted by node', () => {
+    expect(ExplorerView.parse(JSON.parse(JSON.stringify(view)))).toEqual(JSON.parse(JSON.stringify(view)));
+    expect(view.nodes.map((node) => node.node)).toEqual(['node1', 'node2']);
+  });
+
+  it('shows containers by name with short ids, and volume mounts without host paths', () => {
+    const [db, web] = view.nodes[0]!.containers;
+    expect(web).toMatchObject({ name: 'web', id: '3f4e1c2b9a8d', imageId: 'a8758716bb6a', status: 'running' });
+    expect(web!.ports).toEqual([{ containerPort: 80, protocol: 'tcp', hostPort: 8080, hostIp: '0.0.0.0' }]);
+    expect(db!.mounts).toEqual([{ type: 'volume', name: 'data', destination: '/var/lib/postgresql/data', readOnly: false }]);
+  });
+
+  it('omits the swarm outside one', () => {
+    expect(view.nodes[0]!.swarm).toBeUndefined();
+  });
+
+  it('shows a manager’s services with their current tasks, on named nodes', () => {
+    const [node] = explorerView({ node1: snapshotFromEngine(RAW_ENGINE) }).nodes;
+    expect(node!.swarm?.nodes.map((n) => n.hostname)).toEqual(['node1', 'node2']);
+    const search = node!.swarm!.services[0]!;
+    expect(search).toMatchObject({ name: 'search', replicas: 3 });
+    expect(search.running).toBe(search.tasks.filter((t) => t.state === 'running' && t.desiredState === 'running').length);
+    expect(search.tasks.every((t) => t.desiredState !== 'shutdown' || t.state === 'running')).toBe(true);
+    expect(search.tasks.every((t) => t.node === undefined || ['node1', 'node2'].includes(t.node))).toBe(true);
+    // Untagged images sort last.
+    expect(node!.images.at(-1)!.tags).toEqual([]);
+  });
+});
