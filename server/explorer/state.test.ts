@@ -131,6 +131,7 @@ describe('ExplorerState', () => {
     }
     clock.advance(EXPLORER_TIMING.QUIET_MS);
     sent.push(...refreshes());
+    // Observed at the end of the 60 ms step in which each flush fired (at 500 and 1040).
     expect(flushedAt).toEqual([540, 1080]);
     expect(sent).toHaveLength(3);
     expect(new Set(sent.map((command) => command.token)).size).toBe(3);
