@@ -3,6 +3,7 @@
  * images that `npm test` prepared (same state directory).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { E2E_INSTANCE } from './global-setup';
 
@@ -29,8 +30,15 @@ export async function startSlipway(env: Record<string, string> = {}, port = next
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Kept in a file too, so a failed run (in CI especially) shows what the server said.
+  mkdirSync('test-results', { recursive: true });
+  const log = createWriteStream(`test-results/slipway-${port}.log`, { flags: 'a' });
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    log.write(chunk);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {

@@ -41,6 +41,7 @@ export class LearnerHub {
     if (learner.socket) close(learner.socket, 'REPLACED');
     learner.socket = socket;
     const viewer = socketViewer(socket);
+    this.manager.viewerAttached(key);
     send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8) });
 
     socket.on('message', (data, isBinary) => {
@@ -52,10 +53,10 @@ export class LearnerHub {
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      this.manager.viewerDetached(key);
       if (learner.socket !== socket) return;
       learner.socket = null;
       for (const terminal of learner.terminals.values()) terminal.detach(viewer);
-      this.manager.viewerDetached(key);
     });
 
     if (this.manager.takeExpired(key)) {
@@ -63,7 +64,6 @@ export class LearnerHub {
       close(socket, 'SANDBOX_EXPIRED');
       return;
     }
-    this.manager.viewerAttached(key);
     void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, progress(socket)));
   }
 
@@ -72,12 +72,12 @@ export class LearnerHub {
     const learner = this.#learners.get(key);
     if (!learner) return;
     this.#disposeTerminals(learner);
-    if (learner.socket) {
-      send(learner.socket, { type: 'sandbox', state: 'expired', detail: ERRORS.SANDBOX_EXPIRED.message });
-      close(learner.socket, 'SANDBOX_EXPIRED');
-    }
     this.#learners.delete(key);
+    if (!learner.socket) return;
+    // Told now, so the next connection gets a fresh sandbox rather than the notice again.
     this.manager.takeExpired(key);
+    send(learner.socket, { type: 'sandbox', state: 'expired', detail: ERRORS.SANDBOX_EXPIRED.message });
+    close(learner.socket, 'SANDBOX_EXPIRED');
   }
 
   closeAll(code: ErrorCode): void {

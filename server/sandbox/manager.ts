@@ -32,7 +32,6 @@ export interface Sandbox {
 interface Session {
   key: string;
   sandbox: Sandbox;
-  viewers: number;
   lastActive: number;
 }
 
@@ -52,13 +51,16 @@ export interface SandboxManagerOptions {
 }
 
 const NODE = 'node1';
-const REAP_INTERVAL_MS = 30_000;
+/** Often enough that a sandbox outlives its idle timeout by a third at most, and never busier than 1 s. */
+const reapIntervalMs = (idleTimeoutMs: number) => Math.min(30_000, Math.max(1000, Math.floor(idleTimeoutMs / 3)));
 
 export class SandboxManager {
   readonly #sessions = new Map<string, Session>();
   readonly #pool: Sandbox[] = [];
   readonly #acquiring = new Map<string, Promise<Sandbox>>();
   readonly #expired = new Set<string>();
+  /** Open pages per learner; kept apart from sessions because a page connects before its sandbox exists. */
+  readonly #viewers = new Map<string, number>();
   #starting = 0;
   #poolStarting = 0;
   #refilling: Promise<void> | null = null;
@@ -77,7 +79,7 @@ export class SandboxManager {
   /** Finds sandboxes left by an earlier run, removes what is stale, starts the reaper and pool. */
   async start(): Promise<void> {
     await this.#adopt();
-    this.#reaper = setInterval(() => void this.reapIdle(Date.now()), REAP_INTERVAL_MS);
+    this.#reaper = setInterval(() => void this.reapIdle(Date.now()), reapIntervalMs(this.options.idleTimeoutMs));
     this.#reaper.unref();
     this.refillPool();
   }
@@ -110,15 +112,15 @@ export class SandboxManager {
   }
 
   viewerAttached(learner: string): void {
-    const session = this.#sessions.get(learner);
-    if (session) session.viewers += 1;
+    this.#viewers.set(learner, (this.#viewers.get(learner) ?? 0) + 1);
   }
 
   viewerDetached(learner: string): void {
+    const viewers = (this.#viewers.get(learner) ?? 0) - 1;
+    if (viewers > 0) this.#viewers.set(learner, viewers);
+    else this.#viewers.delete(learner);
     const session = this.#sessions.get(learner);
-    if (!session) return;
-    session.viewers = Math.max(0, session.viewers - 1);
-    session.lastActive = Date.now();
+    if (session) session.lastActive = Date.now();
   }
 
   /** Throws the learner's sandbox away and gives them a fresh one. */
@@ -133,7 +135,12 @@ export class SandboxManager {
   }
 
   async reapIdle(now: number): Promise<string[]> {
-    const idle = idleSessions(this.#sessions.values(), now, this.options.idleTimeoutMs);
+    const activity = [...this.#sessions.values()].map((session) => ({
+      key: session.key,
+      viewers: this.#viewers.get(session.key) ?? 0,
+      lastActive: session.lastActive,
+    }));
+    const idle = idleSessions(activity, now, this.options.idleTimeoutMs);
     for (const learner of idle) {
       const session = this.#sessions.get(learner)!;
       this.#sessions.delete(learner);
@@ -177,7 +184,7 @@ export class SandboxManager {
         this.#starting -= 1;
       }
     }
-    this.#sessions.set(learner, { key: learner, sandbox, viewers: 0, lastActive: Date.now() });
+    this.#sessions.set(learner, { key: learner, sandbox, lastActive: Date.now() });
     this.refillPool();
     return sandbox;
   }
@@ -272,7 +279,7 @@ export class SandboxManager {
       }
       networksInUse.add(network);
       if (parsed.pool) this.#pool.push(sandbox);
-      else this.#sessions.set(parsed.learner, { key: parsed.learner, sandbox, viewers: 0, lastActive: Date.now() });
+      else this.#sessions.set(parsed.learner, { key: parsed.learner, sandbox, lastActive: Date.now() });
     }
     const networks = await this.docker.listNetworks({
       filters: { label: [`${LABELS.role}=${ROLE_NETWORK}`, `${LABELS.instance}=${this.options.instance}`] },

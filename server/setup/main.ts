@@ -70,7 +70,8 @@ function readPlaywrightTally(file: string): Tally {
 
 async function test(config: Config): Promise<number> {
   await prepare(config, true);
-  const reports = path.join(root, 'test-results');
+  // Not Playwright's test-results/, which it empties when it starts.
+  const reports = path.join(root, 'test-reports');
   rmSync(reports, { recursive: true, force: true });
   mkdirSync(reports, { recursive: true });
   const vitestReport = path.join(reports, 'vitest.json');

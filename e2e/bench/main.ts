@@ -1,0 +1,229 @@
+/**
+ * `npm run bench`: measures Slipway end to end in real Chromium against real sandboxes and
+ * prints one JSON object on stdout (progress goes to stderr). See docs/BENCHMARKS.md.
+ *
+ * A missed target is reported, not failed; the process exits non-zero only when something
+ * could not be measured.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import Docker from 'dockerode';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { loadConfig } from '../../server/config';
+import { connectEngine } from '../../server/engine/connect';
+import { LABELS } from '../../server/sandbox/spec';
+import { ensureWebBuild } from '../../server/setup/web-build';
+import { removeInstance } from '../support/global-setup';
+import { startSlipway, type RunningSlipway } from '../support/server';
+import { execEcho, execPrompt, execThroughput, headlessParse } from './diagnose';
+import { echo, interrupt, openTimed, renderer, settle, timeCommand, type OpenSteps } from './page';
+import { percentile, round, summarize } from './stats';
+import { chromiumPids, cpuSeconds, machine, rssMiB, serverPid } from './system';
+
+const INSTANCE = 'bench';
+/** Page opens per kind; fewer (even 0, skipping them) only to iterate on the other figures. */
+const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 10);
+const KEYSTROKES = 1000;
+const INTERRUPTS = 5;
+const FLOOD_BYTES = 50_000_000;
+const MB = 1_000_000;
+
+const TARGETS = { coldP50Ms: 1000, warmP50Ms: 200, echoP50Ms: 5, echoP99Ms: 20, throughputMBps: 20, interruptP50Ms: 200 };
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+async function main(): Promise<void> {
+  const root = process.cwd();
+  ensureWebBuild(root, log);
+  const config = loadConfig();
+  const { docker } = await connectEngine({ dockerHost: config.dockerHost, stateDir: config.stateDir });
+  await removeInstance(docker, INSTANCE);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  let server: RunningSlipway | undefined;
+  const serve = async (poolSize: number) => {
+    await server?.stop();
+    await removeInstance(docker, INSTANCE);
+    server = await startSlipway({ SLIPWAY_INSTANCE: INSTANCE, SLIPWAY_POOL_SIZE: String(poolSize), SLIPWAY_MAX_SANDBOXES: '40' });
+    return server;
+  };
+  try {
+    const machineAtStart = machine();
+    const cold = START_RUNS > 0 ? await startTimes(browser, docker, await serve(0), 0) : undefined;
+    const warm = START_RUNS > 0 ? await startTimes(browser, docker, await serve(2), 2) : undefined;
+    const terminal = await terminalFigures(browser, docker, await serve(0));
+    const result = {
+      machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage, browser: browser.version() },
+      startup: { cold, warm },
+      ...terminal,
+      targets: {
+        coldP50: { targetMs: TARGETS.coldP50Ms, met: cold !== undefined && cold.ms.p50 <= TARGETS.coldP50Ms },
+        warmP50: { targetMs: TARGETS.warmP50Ms, met: warm !== undefined && warm.ms.p50 <= TARGETS.warmP50Ms },
+        echoP50: { targetMs: TARGETS.echoP50Ms, met: terminal.echo.parsedMs.p50 <= TARGETS.echoP50Ms },
+        echoP99: { targetMs: TARGETS.echoP99Ms, met: terminal.echo.parsedMs.p99 <= TARGETS.echoP99Ms },
+        throughput: { targetMBps: TARGETS.throughputMBps, met: terminal.throughput.fold.MBps >= TARGETS.throughputMBps },
+        interruptP50: { targetMs: TARGETS.interruptP50Ms, met: terminal.interrupt.ms.p50 < TARGETS.interruptP50Ms },
+      },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await server?.stop();
+    await browser.close();
+    await removeInstance(docker, INSTANCE);
+  }
+}
+
+/** Page open to live prompt, START_RUNS times, each learner in a new context and removed after. */
+async function startTimes(browser: Browser, docker: Docker, slipway: RunningSlipway, poolSize: number) {
+  const kind = poolSize > 0 ? 'warm' : 'cold';
+  const times: number[] = [];
+  const steps: OpenSteps[] = [];
+  for (let run = 0; run < START_RUNS; run++) {
+    if (poolSize > 0) await waitForPool(slipway.url, 1);
+    const opened = await openTimed(browser, slipway.url);
+    times.push(opened.ms);
+    steps.push(opened.steps);
+    log(`${kind} start ${run + 1}/${START_RUNS}: ${JSON.stringify(opened.steps)}`);
+    await opened.context.close();
+    await removeLearners(docker);
+  }
+  const names = ['loaded', 'welcome', 'ready', 'attached', 'firstOutput', 'prompt'] as const;
+  const stepsP50 = Object.fromEntries(
+    names.map((name) => [name, percentile(steps.map((one) => one[name] ?? Number.NaN).filter(Number.isFinite), 50)]),
+  );
+  return { ms: summarize(times, 0), stepsP50Ms: stepsP50 };
+}
+
+async function terminalFigures(browser: Browser, docker: Docker, slipway: RunningSlipway) {
+  const { context, page } = await openTimed(browser, slipway.url);
+  const container = docker.getContainer((await learnerContainers(docker))[0]!.Id);
+  const pid = serverPid();
+  if (pid === undefined) throw new Error('could not find the server process');
+
+  log('letting the sandbox settle for 10 s');
+  await sleep(10_000);
+  const idleSandbox = await sandboxMemory(container);
+  const serverIdleRssMiB = rssMiB(pid);
+
+  log(`echo: ${KEYSTROKES} keystrokes`);
+  await settle(page, 'clear');
+  const typed = await echo(page, KEYSTROKES);
+  log(`echo parsed p50 ${summarize(typed.parsed).p50} ms`);
+
+  log('throughput: 50 MB folded into 100-column lines');
+  const fold = await flood(page, `head -c ${FLOOD_BYTES} /dev/zero | tr '\\0' y | fold -w 100`);
+  log(`fold: ${fold.MBps} MB/s`);
+  await settle(page, 'clear');
+  const serverAfterFloodRssMiB = rssMiB(pid);
+  log('throughput: 50 MB as one unbroken line');
+  const line = await flood(page, `head -c ${FLOOD_BYTES} /dev/zero | tr '\\0' y`);
+  log(`one line: ${line.MBps} MB/s`);
+  await settle(page, 'clear');
+
+  log(`Ctrl-C during yes, ${INTERRUPTS} times`);
+  const interrupts = [];
+  for (let i = 0; i < INTERRUPTS; i++) {
+    interrupts.push(await interrupt(page, 1000));
+    await settle(page, 'clear');
+  }
+
+  log('diagnostics: exec stream and headless parse without the browser');
+  const shellStarts = [];
+  for (let i = 0; i < 5; i++) shellStarts.push(await execPrompt(container));
+  const execTyped = await execEcho(container, 200);
+  const execFold = await execThroughput(container, `head -c ${FLOOD_BYTES} /dev/zero | tr '\\0' y | fold -w 100`);
+  const parseFold = await headlessParse(`${'y'.repeat(100)}\r\n`, FLOOD_BYTES);
+  const parseLine = await headlessParse('y'.repeat(100), FLOOD_BYTES);
+  const xtermRenderer = await renderer(page);
+  await context.close();
+
+  const mbps = (figure: { ms: number; bytes: number }) => round(figure.bytes / MB / (figure.ms / 1000), 1);
+  return {
+    memory: {
+      idleSandbox,
+      serverRssMiB: { idle: serverIdleRssMiB, afterThroughput: serverAfterFloodRssMiB, atEnd: rssMiB(pid) },
+    },
+    echo: {
+      keystrokes: typed.parsed.length,
+      parsedMs: summarize(typed.parsed, 2),
+      paintedMs: summarize(typed.painted, 2),
+    },
+    throughput: { renderer: xtermRenderer, fold, oneLine: line },
+    interrupt: {
+      ms: summarize(interrupts.map((one) => one.ms)),
+      runs: interrupts.map((one) => ({ ms: round(one.ms), floodMB: round(one.floodBytes / MB, 2), drainedKB: round(one.drainedBytes / 1000) })),
+    },
+    diagnostics: {
+      execShellStartMs: summarize(shellStarts, 0),
+      execEchoMs: summarize(execTyped, 2),
+      execFoldMBps: mbps(execFold),
+      headlessParseMBps: { fold: mbps(parseFold), oneLine: mbps(parseLine) },
+    },
+  };
+}
+
+/** Times a 50 MB command into the page and where the CPU went meanwhile. */
+async function flood(page: Page, command: string) {
+  const pid = serverPid()!;
+  const browserPids = chromiumPids();
+  const before = { server: cpuSeconds([pid]), browser: cpuSeconds(browserPids) };
+  const result = await timeCommand(page, `${command}; echo BENCH_$((40+2))_END`, 'BENCH_42_END');
+  const seconds = result.ms / 1000;
+  return {
+    seconds: round(seconds, 2),
+    bytes: result.bytes,
+    MBps: round(result.bytes / MB / seconds, 1),
+    cpuSecondsPerWallSecond: {
+      server: round((cpuSeconds([pid]) - before.server) / seconds, 2),
+      browser: round((cpuSeconds(browserPids) - before.browser) / seconds, 2),
+    },
+  };
+}
+
+async function sandboxMemory(container: Docker.Container) {
+  const stats = (await container.stats({ stream: false })) as unknown as {
+    memory_stats: { usage: number; stats: Record<string, number> };
+  };
+  const { usage, stats: detail } = stats.memory_stats;
+  const mib = (bytes: number) => round(bytes / 1024 ** 2, 1);
+  const cache = detail.inactive_file ?? detail.total_inactive_file ?? detail.cache ?? 0;
+  return { usageMinusCacheMiB: mib(usage - cache), usageMiB: mib(usage), anonMiB: mib(detail.anon ?? detail.rss ?? 0), fileMiB: mib(detail.file ?? detail.cache ?? 0) };
+}
+
+async function waitForPool(url: string, pooled: number): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { sandboxes: { pooled: number } };
+    if (health.sandboxes.pooled >= pooled) return;
+    await sleep(100);
+  }
+  throw new Error(`the pool did not reach ${pooled} within 180 s`);
+}
+
+function learnerContainers(docker: Docker) {
+  return docker
+    .listContainers({ all: true, filters: { label: [`${LABELS.instance}=${INSTANCE}`] } })
+    .then((list) => list.filter((info) => info.Names.some((name) => name.startsWith('/slipway-l-'))));
+}
+
+/** Removes the learners' sandboxes (and their networks) so that runs never reach the maximum. */
+async function removeLearners(docker: Docker): Promise<void> {
+  for (const info of await learnerContainers(docker)) {
+    await docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined);
+    const network = info.Labels[LABELS.network];
+    if (!network) continue;
+    const handle = docker.getNetwork(network);
+    const details = (await handle.inspect().catch(() => null)) as { Containers?: Record<string, unknown> } | null;
+    for (const id of Object.keys(details?.Containers ?? {})) await handle.disconnect({ Container: id, Force: true }).catch(() => undefined);
+    await handle.remove().catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    log(`could not measure: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);
