@@ -1,5 +1,6 @@
 /**
- * The server side of shell integration: shell-integration.bash makes the learner's shell emit
+ * The server side of shell integration: the sandbox's shell-integration.bash
+ * (server/images/definitions/sandbox/rootfs/usr/local/share/slipway/) makes the learner's shell emit
  * OSC 633 sequences around every command; this module turns them into CommandRecords.
  *
  * Sequences (payloads after "633;"), each ending with the shell's nonce so that output printed

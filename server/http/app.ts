@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import { ERRORS, MAX_CLIENT_FRAME_BYTES, WS_PATH, type ErrorCode } from '../protocol';
 import type { SandboxManager } from '../sandbox/manager';
+import type { ServiceFactory } from '../session/context';
 import { learnerKey } from '../sandbox/spec';
 import { WEB_OUT_DIR } from '../setup/web-build';
 import { newToken, tokenCookie, tokenOf } from './identity';
@@ -26,12 +27,14 @@ const SECURITY_HEADERS = {
 export interface AppOptions {
   config: Config;
   manager: SandboxManager;
+  /** Features of a learner's session (lesson checks, the explorer). */
+  services?: readonly ServiceFactory[];
   log: (line: string) => void;
   webRoot?: string;
 }
 
-export function createApp({ config, manager, log, webRoot }: AppOptions) {
-  const hub = new LearnerHub(manager, log);
+export function createApp({ config, manager, services = [], log, webRoot }: AppOptions) {
+  const hub = new LearnerHub(manager, services, log);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 

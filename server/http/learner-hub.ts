@@ -16,15 +16,16 @@ import {
   type ServerMessage,
 } from '../protocol';
 import type { Sandbox, SandboxManager } from '../sandbox/manager';
-import { openDockerShell } from '../terminal/docker-shell';
-import { TerminalChannel, type Viewer } from '../terminal/terminal-channel';
+import type { ServiceFactory } from '../session/context';
+import { innerEngine, sandboxAddress } from '../session/inner-engine';
+import { LearnerSession, SHELL_CHANNEL } from '../session/learner-session';
+import type { Viewer } from '../terminal/terminal-channel';
 
-const SHELL_CHANNEL = 0;
 const DEFAULT_SIZE = { cols: 100, rows: 30 };
 
 interface Learner {
   socket: WebSocket | null;
-  terminals: Map<number, TerminalChannel>;
+  session: LearnerSession | null;
   size: { cols: number; rows: number };
 }
 
@@ -33,6 +34,7 @@ export class LearnerHub {
 
   constructor(
     private readonly manager: SandboxManager,
+    private readonly services: readonly ServiceFactory[],
     private readonly log: (line: string) => void,
   ) {}
 
@@ -56,7 +58,7 @@ export class LearnerHub {
       this.manager.viewerDetached(key);
       if (learner.socket !== socket) return;
       learner.socket = null;
-      for (const terminal of learner.terminals.values()) terminal.detach(viewer);
+      learner.session?.detach(viewer);
     });
 
     if (this.manager.takeExpired(key)) {
@@ -71,7 +73,7 @@ export class LearnerHub {
   expire(key: string): void {
     const learner = this.#learners.get(key);
     if (!learner) return;
-    this.#disposeTerminals(learner);
+    this.#disposeSession(learner);
     this.#learners.delete(key);
     if (!learner.socket) return;
     // Told now, so the next connection gets a fresh sandbox rather than the notice again.
@@ -83,7 +85,7 @@ export class LearnerHub {
   closeAll(code: ErrorCode): void {
     for (const learner of this.#learners.values()) {
       if (learner.socket) close(learner.socket, code);
-      this.#disposeTerminals(learner);
+      this.#disposeSession(learner);
     }
     this.#learners.clear();
   }
@@ -91,7 +93,7 @@ export class LearnerHub {
   #learner(key: string): Learner {
     let learner = this.#learners.get(key);
     if (!learner) {
-      learner = { socket: null, terminals: new Map(), size: { ...DEFAULT_SIZE } };
+      learner = { socket: null, session: null, size: { ...DEFAULT_SIZE } };
       this.#learners.set(key, learner);
     }
     return learner;
@@ -115,25 +117,26 @@ export class LearnerHub {
       return;
     }
     if (learner.socket !== socket) return;
-    send(socket, { type: 'sandbox', state: 'ready' });
-    let terminal = learner.terminals.get(SHELL_CHANNEL);
-    if (!terminal) {
-      terminal = new TerminalChannel({
-        channel: SHELL_CHANNEL,
-        node: sandbox.node,
-        size: learner.size,
-        openShell: (size) => openDockerShell(sandbox.container, size),
-        log: this.log,
-      });
-      learner.terminals.set(SHELL_CHANNEL, terminal);
+    if (!learner.session) {
+      try {
+        const engine = innerEngine(await sandboxAddress(sandbox));
+        learner.session ??= new LearnerSession(key, sandbox, engine, learner.size, this.services, this.log);
+      } catch (error) {
+        this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+        send(socket, { type: 'sandbox', state: 'failed', detail: ERRORS.SANDBOX_FAILED.message });
+        close(socket, 'SANDBOX_FAILED');
+        return;
+      }
     }
-    await terminal.attach(viewer);
+    if (learner.socket !== socket) return;
+    send(socket, { type: 'sandbox', state: 'ready' });
+    await learner.session.attach(viewer);
   }
 
   #receive(key: string, learner: Learner, viewer: Viewer, data: Buffer, isBinary: boolean): void {
     if (isBinary) {
       const frame = decodeTerminalFrame(data);
-      const terminal = frame && learner.terminals.get(frame.channel);
+      const terminal = frame && learner.session?.terminal(frame.channel);
       if (!frame) return reject(viewer, 'empty terminal frame');
       // Keystrokes before the shell exists have nowhere to go; the page shows it is starting.
       terminal?.input(frame.data);
@@ -141,32 +144,41 @@ export class LearnerHub {
     }
     const parsed = parseClientMessage(data.toString('utf8'));
     if (!parsed.ok) return reject(viewer, parsed.error);
-    this.#handle(key, learner, viewer, parsed.message);
-  }
-
-  #handle(key: string, learner: Learner, viewer: Viewer, message: ClientMessage): void {
-    switch (message.type) {
-      case 'resize':
-        if (message.channel === SHELL_CHANNEL) learner.size = { cols: message.cols, rows: message.rows };
-        return void learner.terminals.get(message.channel)?.resize(message.cols, message.rows);
-      case 'ack':
-        return learner.terminals.get(message.channel)?.acknowledge(message.bytes);
-      case 'restart-shell':
-        return void learner.terminals.get(message.channel)?.restart();
-      case 'reset-sandbox': {
-        const socket = learner.socket;
-        if (!socket) return;
-        this.#disposeTerminals(learner);
-        send(socket, { type: 'sandbox', state: 'resetting', detail: 'Removing your sandbox and starting a fresh one…' });
-        void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, progress(socket)));
-        return;
-      }
+    const message = parsed.message;
+    if (!this.#handleOwn(key, learner, viewer, message) && !learner.session?.handle(message)) {
+      reject(viewer, `${message.type} is not available now`);
     }
   }
 
-  #disposeTerminals(learner: Learner): void {
-    for (const terminal of learner.terminals.values()) terminal.dispose();
-    learner.terminals.clear();
+  /** The terminal and sandbox messages; the rest belong to the session's features. */
+  #handleOwn(key: string, learner: Learner, viewer: Viewer, message: ClientMessage): boolean {
+    switch (message.type) {
+      case 'resize':
+        if (message.channel === SHELL_CHANNEL) learner.size = { cols: message.cols, rows: message.rows };
+        learner.session?.terminal(message.channel)?.resize(message.cols, message.rows);
+        return true;
+      case 'ack':
+        learner.session?.terminal(message.channel)?.acknowledge(message.bytes);
+        return true;
+      case 'restart-shell':
+        void learner.session?.terminal(message.channel)?.restart();
+        return true;
+      case 'reset-sandbox': {
+        const socket = learner.socket;
+        if (!socket) return true;
+        this.#disposeSession(learner);
+        send(socket, { type: 'sandbox', state: 'resetting', detail: 'Removing your sandbox and starting a fresh one…' });
+        void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, progress(socket)));
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  #disposeSession(learner: Learner): void {
+    learner.session?.dispose();
+    learner.session = null;
   }
 }
 

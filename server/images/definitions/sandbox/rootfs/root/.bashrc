@@ -13,3 +13,7 @@ alias grep='grep --color=auto'
 
 # Tab completion, including docker's (/usr/share/bash-completion/completions/docker).
 [ -f /usr/share/bash-completion/bash_completion ] && . /usr/share/bash-completion/bash_completion
+
+# Last, so that it keeps the PROMPT_COMMAND and PS1 set above: reports each command to
+# Slipway, which checks lesson steps with it.
+. /usr/local/share/slipway/shell-integration.bash
