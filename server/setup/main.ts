@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../config';
 import { pings } from '../engine/connect';
 import { SYSTEM_SOCKET } from '../engine/discover';
 import { privateEnginePaths, stopPrivateEngine } from '../engine/private-engine';
-import { prepareEngineAndImages } from '../main';
+import { prepareEngineAndImages, type Prepared } from '../main';
 import { installWithApt, missing, REQUIREMENTS, hasCommand, type Requirement } from './system';
 import { ensureWebBuild } from './web-build';
 
@@ -68,8 +68,14 @@ function readPlaywrightTally(file: string): Tally {
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
 }
 
+/** The engine as a DOCKER_HOST value, for the tests that talk to it directly. */
+function engineUrl(prepared: Prepared): string {
+  const { endpoint } = prepared.engine;
+  return endpoint.kind === 'docker-host' ? endpoint.host : `unix://${endpoint.socketPath}`;
+}
+
 async function test(config: Config): Promise<number> {
-  await prepare(config, true);
+  const prepared = await prepare(config, true);
   // Not Playwright's test-results/, which it empties when it starts.
   const reports = path.join(root, 'test-reports');
   rmSync(reports, { recursive: true, force: true });
@@ -80,9 +86,12 @@ async function test(config: Config): Promise<number> {
   const stages = [
     runStage('Type checks', 'npm', ['run', '--silent', 'typecheck']),
     runStage('Lesson files', 'node_modules/.bin/tsx', ['server/lessons/check-cli.ts']),
-    runStage('Unit tests (vitest)', 'node_modules/.bin/vitest', [
-      'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`,
-    ]),
+    runStage(
+      'Unit and integration tests (vitest)',
+      'node_modules/.bin/vitest',
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+      { SLIPWAY_TEST_DOCKER_HOST: engineUrl(prepared) },
+    ),
     runStage('End-to-end tests (Playwright, Chromium)', 'node_modules/.bin/playwright', ['test', '--reporter=list,json'], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
     }),
