@@ -12,7 +12,7 @@ export const FLOW_CONTROL = {
   LOW_WATERMARK: 32 * 1024,
   /** The browser acknowledges once this many bytes have been rendered. */
   ACK_BATCH_BYTES: 16 * 1024,
-  /** Shell output is gathered for this long before one frame is sent. */
+  /** After a frame goes out, further shell output is gathered this long into the next one. */
   BATCH_WINDOW_MS: 4,
   /** A frame is sent at once when its batch grows past this size. */
   BATCH_MAX_BYTES: 64 * 1024,

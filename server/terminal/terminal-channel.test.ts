@@ -80,7 +80,17 @@ function render(data: Uint8Array | string, size: TerminalSize = SIZE): Promise<s
 }
 
 describe('TerminalChannel', () => {
-  it('batches output within the window into one frame', async () => {
+  it('sends output after a quiet spell at once, so an echo is not delayed', async () => {
+    const { channel, shell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+
+    shell().emit('k');
+    expect(viewer.frames).toHaveLength(1);
+    expect(viewer.text).toBe('k');
+  });
+
+  it('batches what follows within the window into one frame', async () => {
     const { channel, shell } = await open();
     const viewer = new FakeViewer();
     await channel.attach(viewer);
@@ -88,10 +98,14 @@ describe('TerminalChannel', () => {
     shell().emit('one ');
     shell().emit('two ');
     shell().emit('three');
-    expect(viewer.frames).toHaveLength(0);
+    expect(viewer.frames).toHaveLength(1);
 
-    await vi.waitFor(() => expect(viewer.frames).toHaveLength(1));
+    await vi.waitFor(() => expect(viewer.frames).toHaveLength(2));
     expect(viewer.text).toBe('one two three');
+    // Quiet again after the window: the next output goes at once.
+    await new Promise((resolve) => setTimeout(resolve, FLOW_CONTROL.BATCH_WINDOW_MS * 3));
+    shell().emit('!');
+    expect(viewer.frames).toHaveLength(3);
   });
 
   it('sends at once when a batch passes the size limit', async () => {
@@ -101,9 +115,10 @@ describe('TerminalChannel', () => {
 
     const big = new Uint8Array(FLOW_CONTROL.BATCH_MAX_BYTES).fill(0x61);
     shell().emit('x');
+    shell().emit('y');
     shell().emit(big);
-    expect(viewer.frames).toHaveLength(1);
-    expect(viewer.bytes).toBe(big.byteLength + 1);
+    expect(viewer.frames).toHaveLength(2);
+    expect(viewer.bytes).toBe(big.byteLength + 2);
   });
 
   it('pauses a flooding shell at the high watermark and resumes it from acknowledgements', async () => {
@@ -286,12 +301,13 @@ describe('TerminalChannel', () => {
     const viewer = new FakeViewer();
     await channel.attach(viewer);
     const process = shell();
+    process.emit('sent at once');
     process.emit('pending');
     channel.dispose();
 
     await new Promise((resolve) => setTimeout(resolve, FLOW_CONTROL.BATCH_WINDOW_MS * 5));
     expect(process.disposed).toBe(true);
-    expect(viewer.frames).toHaveLength(0);
+    expect(viewer.text).toBe('sent at once');
   });
 
   it('releases everything on dispose, even mid-replay or mid-start', async () => {

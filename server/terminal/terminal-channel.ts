@@ -217,8 +217,21 @@ export class TerminalChannel {
     this.#batch.push(data);
     this.#batchBytes += data.byteLength;
     if (this.#replaying) return;
-    if (this.#batchBytes >= FLOW_CONTROL.BATCH_MAX_BYTES) this.#flush();
-    else this.#batchTimer ??= setTimeout(this.#flush, FLOW_CONTROL.BATCH_WINDOW_MS);
+    if (this.#batchTimer === undefined) {
+      // Quiet until now (a keystroke's echo, a prompt): send at once, then gather what
+      // follows for one window, so a flood still goes out in few, large frames.
+      this.#flush();
+      this.#batchTimer = setTimeout(this.#windowEnded, FLOW_CONTROL.BATCH_WINDOW_MS);
+    } else if (this.#batchBytes >= FLOW_CONTROL.BATCH_MAX_BYTES) {
+      this.#flush();
+    }
+  };
+
+  readonly #windowEnded = (): void => {
+    this.#batchTimer = undefined;
+    if (this.#batchBytes === 0) return;
+    this.#flush();
+    this.#batchTimer = setTimeout(this.#windowEnded, FLOW_CONTROL.BATCH_WINDOW_MS);
   };
 
   readonly #exited = (exitCode: number | null): void => {
@@ -231,8 +244,6 @@ export class TerminalChannel {
   };
 
   readonly #flush = (): void => {
-    clearTimeout(this.#batchTimer);
-    this.#batchTimer = undefined;
     if (!this.#viewer || this.#replaying || this.#batchBytes === 0) return;
     const data = this.#batch.length === 1 ? this.#batch[0]! : concat(this.#batch, this.#batchBytes);
     this.#batch = [];
