@@ -3,20 +3,10 @@
  * list shown under the terminal. Identity is by id (containers, networks, services), by name
  * (volumes) and by tag (images, which is how learners name them).
  */
-import { z } from 'zod';
 import type { ContainerInfo, EngineSnapshot, ServiceInfo } from '../checks/snapshot';
+import { CHANGE_KINDS, CHANGE_OPS as OPS, type Change } from '../protocol/explorer';
 
-/** Ordered as things are built on one another: what a container needs comes before it. */
-export const CHANGE_KINDS = ['image', 'network', 'volume', 'container', 'service'] as const;
-const OPS = ['+', '-', '~'] as const;
-
-export const Change = z.object({
-  op: z.enum(OPS),
-  kind: z.enum(CHANGE_KINDS),
-  name: z.string(),
-  detail: z.string().optional(),
-});
-export type Change = z.infer<typeof Change>;
+export { CHANGE_KINDS, Change } from '../protocol/explorer';
 
 /** Every change, sorted: additions, removals, modifications; then by kind, then by name. */
 export function diffSnapshots(before: EngineSnapshot, after: EngineSnapshot): Change[] {

@@ -1,105 +1,26 @@
 /**
  * What the server sends the browser's explorer panel: a compact view of every node's engine,
- * derived from snapshots. Zod schemas, so the browser validates what it receives; no Node
- * imports, so the browser can import this module.
+ * derived from snapshots. The schemas live in the shared protocol (server/protocol/explorer.ts).
  *
  * Lists are sorted (by name, tagged images before untagged ones) so that the panel does not
  * jump about as objects change.
  */
-import { z } from 'zod';
-import { ContainerInfo, PortBinding, type EngineSnapshot, type SandboxSnapshot, type ServiceInfo } from '../checks/snapshot';
+import type { EngineSnapshot, SandboxSnapshot, ServiceInfo } from '../checks/snapshot';
+import { shortId, type ExplorerView, type NodeView, type ServiceView } from '../protocol/explorer';
 
-/** The 12 hex digits `docker ps` and `docker images` show. */
-export const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
-
-export const MountView = z.object({
-  type: z.string(),
-  /** The volume's name, for volume mounts. */
-  name: z.string().optional(),
-  /** The host path, for bind mounts only (a volume's path on the host is noise). */
-  source: z.string().optional(),
-  destination: z.string(),
-  readOnly: z.boolean(),
-});
-export type MountView = z.infer<typeof MountView>;
-
-export const ContainerView = z.object({
-  id: z.string(),
-  name: z.string(),
-  /** As the learner named it. */
-  image: z.string(),
-  imageId: z.string(),
-  status: ContainerInfo.shape.status,
-  exitCode: z.number().int().optional(),
-  ports: z.array(PortBinding),
-  networks: z.array(z.string()),
-  mounts: z.array(MountView),
-});
-export type ContainerView = z.infer<typeof ContainerView>;
-
-export const ImageView = z.object({
-  id: z.string(),
-  /** Empty for an untagged (dangling) image. */
-  tags: z.array(z.string()),
-  /** Bytes. */
-  size: z.number(),
-});
-export type ImageView = z.infer<typeof ImageView>;
-
-export const NetworkView = z.object({ id: z.string(), name: z.string(), driver: z.string(), containers: z.array(z.string()) });
-export type NetworkView = z.infer<typeof NetworkView>;
-
-export const VolumeView = z.object({ name: z.string(), driver: z.string(), users: z.array(z.string()) });
-export type VolumeView = z.infer<typeof VolumeView>;
-
-export const TaskView = z.object({
-  id: z.string(),
-  /** The node's hostname, or its id when the node is unknown. */
-  node: z.string().optional(),
-  state: z.string(),
-  desiredState: z.string(),
-});
-export type TaskView = z.infer<typeof TaskView>;
-
-export const ServiceView = z.object({
-  id: z.string(),
-  name: z.string(),
-  image: z.string(),
-  mode: z.enum(['replicated', 'global']),
-  replicas: z.number().int().optional(),
-  /** Tasks running as they should, to show next to `replicas` ("2/3"). */
-  running: z.number().int(),
-  ports: z.array(PortBinding),
-  networks: z.array(z.string()),
-  /** Current tasks only: the swarm keeps a history of shut-down ones per slot. */
-  tasks: z.array(TaskView),
-});
-export type ServiceView = z.infer<typeof ServiceView>;
-
-export const SwarmView = z.object({
-  /** Only managers see nodes and services; on a worker both lists are empty. */
-  manager: z.boolean(),
-  nodes: z.array(
-    z.object({ hostname: z.string(), role: z.enum(['manager', 'worker']), state: z.string(), availability: z.string(), leader: z.boolean() }),
-  ),
-  services: z.array(ServiceView),
-});
-export type SwarmView = z.infer<typeof SwarmView>;
-
-export const NodeView = z.object({
-  /** The sandbox's name for the node (node1, node2, ...). */
-  node: z.string(),
-  containers: z.array(ContainerView),
-  images: z.array(ImageView),
-  networks: z.array(NetworkView),
-  volumes: z.array(VolumeView),
-  /** Present while the node is part of a swarm. */
-  swarm: SwarmView.optional(),
-});
-export type NodeView = z.infer<typeof NodeView>;
-
-export const ExplorerView = z.object({ nodes: z.array(NodeView) });
-export type ExplorerView = z.infer<typeof ExplorerView>;
+export {
+  ContainerView,
+  ExplorerView,
+  ImageView,
+  MountView,
+  NetworkView,
+  NodeView,
+  ServiceView,
+  SwarmView,
+  TaskView,
+  VolumeView,
+  shortId,
+} from '../protocol/explorer';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byName = <T extends { name: string }>(items: T[]) => [...items].sort((a, b) => compare(a.name, b.name));

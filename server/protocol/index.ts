@@ -1,3 +1,4 @@
 export * from './errors';
+export * from './explorer';
 export * from './flow-control';
 export * from './messages';

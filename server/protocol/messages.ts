@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from './errors';
+import { Change, DetailsView, ExplorerView, ObjectKind } from './explorer';
 
 export const PROTOCOL_VERSION = 1;
 export const WS_PATH = '/ws';
@@ -30,6 +31,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), channel, bytes: z.number().int().positive() }),
   z.object({ type: z.literal('restart-shell'), channel }),
   z.object({ type: z.literal('reset-sandbox') }),
+  // explorer: a readable summary of one object, and following a container's logs
+  z.object({ type: z.literal('explorer-details'), node: z.string(), kind: ObjectKind, id: z.string().min(1).max(256) }),
+  z.object({ type: z.literal('logs-follow'), node: z.string(), container: z.string().min(1).max(256) }),
+  z.object({ type: z.literal('logs-stop') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -59,6 +64,24 @@ export const ServerMessage = z.discriminatedUnion('type', [
     exitCode: z.number().int().nullable().optional(),
   }),
   z.object({ type: z.literal('error'), code: errorCode, message: z.string() }),
+  // explorer: the whole view (on attach and whenever it settles), what a command changed,
+  // one object's summary, and followed log output
+  z.object({
+    type: z.literal('explorer'),
+    view: ExplorerView,
+    /** False while the view may miss changes (the engine's event stream is reconnecting). */
+    live: z.boolean(),
+  }),
+  z.object({ type: z.literal('explorer-diff'), node: z.string(), changes: z.array(Change), summary: z.string() }),
+  z.object({ type: z.literal('details'), details: DetailsView }),
+  z.object({
+    type: z.literal('logs'),
+    node: z.string(),
+    container: z.string(),
+    data: z.string(),
+    /** The log stream ended (the container was removed, or logs-stop). */
+    ended: z.boolean().optional(),
+  }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
