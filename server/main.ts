@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from './config';
 import { connectEngine, type Engine } from './engine/connect';
+import { explorerService } from './explorer/service';
 import { createApp } from './http/app';
 import { ensureImages } from './images';
 import { SandboxManager } from './sandbox/manager';
@@ -34,7 +35,7 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
     log,
     onExpired: (learner) => app.expire(learner),
   });
-  const app = createApp({ config, manager, log });
+  const app = createApp({ config, manager, services: [explorerService()], log });
   await manager.start();
   const url = await app.listen();
   log(`Slipway is ready on ${url}`);

@@ -16,6 +16,7 @@ import { WEB_OUT_DIR } from '../setup/web-build';
 import { newToken, tokenCookie, tokenOf } from './identity';
 import { originAllowed } from './origin';
 import { LearnerHub } from './learner-hub';
+import { createPreviewProxy } from './preview-proxy';
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy':
@@ -37,8 +38,11 @@ export function createApp({ config, manager, services = [], log, webRoot }: AppO
   const hub = new LearnerHub(manager, services, log);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  const preview = createPreviewProxy({ sandboxOf: (learner) => manager.sandboxOf(learner), log });
 
   const server = createServer((request, response) => {
+    // The learner's own app, through the port preview: none of Slipway's headers apply.
+    if (preview.handles(request)) return preview.web(request, response);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const url = new URL(request.url ?? '/', 'http://slipway.invalid');
     if (url.pathname === '/api/health') return sendJson(response, 200, { ok: true, sandboxes: manager.counts });
@@ -51,6 +55,7 @@ export function createApp({ config, manager, services = [], log, webRoot }: AppO
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (preview.handles(request)) return preview.upgrade(request, socket, head);
     const url = new URL(request.url ?? '/', 'http://slipway.invalid');
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 'NOT_FOUND');
     if (!originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {

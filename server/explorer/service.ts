@@ -1,0 +1,437 @@
+/**
+ * The explorer as a feature of a learner's session: the I/O half of `ExplorerState`. It
+ * subscribes to the inner engine's `/events`, lists, re-reads what events touch, publishes
+ * the view when it settles, measures what each command changed, and answers the panel's
+ * questions about one object (details, followed logs). No polling loop: the engine's events
+ * drive everything (see state.ts for the one exception, a converging swarm service).
+ */
+import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type Docker from 'dockerode';
+import type { CommandRecord } from '../checks/shell-integration';
+import { collectSnapshot } from '../checks/collect';
+import { snapshotFromEngine } from '../checks/engine';
+import type { ClientMessage, ObjectKind, ServerMessage } from '../protocol';
+import type { ServiceFactory, SessionContext, SessionService } from '../session/context';
+import type { Disposable } from '../terminal/terminal-process';
+import { systemClock, type Cancel, type Clock } from './clock';
+import { detailsOf, missingDetails } from './details';
+import { diffSnapshots, formatChanges } from './diff';
+import { EngineEvent, engineTimeNano, type Target } from './events';
+import { SnapshotHistory } from './history';
+import { ExplorerState, type ExplorerCommand, type RefreshCommand, type RefreshResult } from './state';
+import { explorerView } from './view';
+
+export const EXPLORER_IO = {
+  /** Waits before re-subscribing after the event stream broke, by attempt; the last repeats. */
+  RESUBSCRIBE_BACKOFF_MS: [250, 500, 1000, 2000, 5000],
+  /** After a command finishes, its last events may still be on their way for this long. */
+  COMMAND_GRACE_MS: 150,
+  /** Followed log output is sent at most this often… */
+  LOG_BATCH_MS: 100,
+  /** …and at most this much per batch; the rest of a flood is skipped, and said so. */
+  LOG_BATCH_MAX_CHARS: 8 * 1024,
+  /** Lines `docker logs --tail` shows first. */
+  LOG_TAIL_LINES: 100,
+} as const;
+
+export function explorerService(clock: Clock = systemClock): ServiceFactory {
+  return (context) => new ExplorerService(context, clock);
+}
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+/** Null when the engine says the object does not exist; other errors go on. */
+async function orNull<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  }
+}
+
+const EMPTY = { containers: [], images: [], networks: [], volumes: { Volumes: [] } };
+
+/** Re-reads one object the way `collectSnapshot` reads all of them. */
+export async function readTarget(engine: Docker, target: Target): Promise<RefreshResult> {
+  switch (target.what) {
+    case 'container': {
+      const summaries = await engine.listContainers({ all: true, filters: { id: [target.id] } });
+      const summary = summaries.find((c) => c.Id === target.id);
+      const detail = summary ? await orNull(engine.getContainer(target.id).inspect()) : null;
+      if (!summary || !detail) return { what: 'container', id: target.id, info: null };
+      const snapshot = snapshotFromEngine({ ...EMPTY, containers: [summary], containerDetails: [detail] });
+      return { what: 'container', id: target.id, info: snapshot.containers[0] ?? null };
+    }
+    case 'network': {
+      const raw: unknown = await orNull(engine.getNetwork(target.id).inspect());
+      const info = raw ? (snapshotFromEngine({ ...EMPTY, networks: [raw] }).networks[0] ?? null) : null;
+      return { what: 'network', id: target.id, info };
+    }
+    case 'volume': {
+      const raw: unknown = await orNull(engine.getVolume(target.id).inspect());
+      const info = raw ? (snapshotFromEngine({ ...EMPTY, volumes: { Volumes: [raw] } }).volumes[0] ?? null) : null;
+      return { what: 'volume', id: target.id, info };
+    }
+    case 'images': {
+      const images = await engine.listImages();
+      const details = await Promise.all(images.map((image) => orNull(engine.getImage(image.Id).inspect())));
+      const snapshot = snapshotFromEngine({ ...EMPTY, images, imageDetails: details.filter((d) => d !== null) });
+      return { what: 'images', images: snapshot.images };
+    }
+    case 'swarm':
+      return { what: 'swarm', swarm: (await collectSnapshot(engine)).swarm };
+  }
+}
+
+export class ExplorerService implements SessionService {
+  readonly #context: SessionContext;
+  readonly #engine: Docker;
+  readonly #node: string;
+  readonly #clock: Clock;
+  readonly #state: ExplorerState;
+  readonly #history = new SnapshotHistory();
+  readonly #commands: Disposable;
+  #events: NodeJS.ReadableStream | undefined;
+  #attempt = 0;
+  #retry: Cancel | undefined;
+  #pendingCommands: CommandRecord[] = [];
+  #commandTimers = new Set<Cancel>();
+  #lastPublished = '';
+  #logs: LogFollower | undefined;
+  #disposed = false;
+
+  constructor(context: SessionContext, clock: Clock = systemClock) {
+    this.#context = context;
+    this.#engine = context.engine;
+    this.#node = context.sandbox.node;
+    this.#clock = clock;
+    this.#state = new ExplorerState((command) => this.#run(command), clock);
+    this.#commands = context.onCommand((record) => this.#commandFinished(record));
+    void this.#subscribe();
+  }
+
+  attached(): void {
+    this.#lastPublished = '';
+    this.#publish();
+  }
+
+  handle(message: ClientMessage): boolean {
+    switch (message.type) {
+      case 'explorer-details':
+        void this.#details(message.node, message.kind, message.id);
+        return true;
+      case 'logs-follow':
+        this.#logs?.stop();
+        this.#logs = message.node === this.#node ? new LogFollower(this.#engine, message.node, message.container, (m) => this.#send(m)) : undefined;
+        return true;
+      case 'logs-stop':
+        this.#logs?.stop();
+        this.#logs = undefined;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#commands.dispose();
+    this.#retry?.();
+    for (const cancel of this.#commandTimers) cancel();
+    this.#commandTimers.clear();
+    this.#state.dispose();
+    this.#logs?.stop();
+    this.#dropStream();
+  }
+
+  #send(message: ServerMessage): void {
+    if (!this.#disposed) this.#context.send(message);
+  }
+
+  // ---- the event stream and the state machine's commands ---------------------------------
+
+  async #subscribe(): Promise<void> {
+    if (this.#disposed) return;
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.#engine.getEvents({});
+    } catch (error) {
+      this.#context.log(`explorer: cannot subscribe to engine events (${(error as Error).message})`);
+      this.#state.streamBroken();
+      return;
+    }
+    if (this.#disposed) {
+      destroy(stream);
+      return;
+    }
+    this.#events = stream;
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      pending += decoder.write(chunk);
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) this.#event(line);
+    });
+    const broken = () => {
+      if (this.#events !== stream) return;
+      this.#events = undefined;
+      if (!this.#disposed) this.#state.streamBroken();
+    };
+    stream.on('end', broken);
+    stream.on('close', broken);
+    stream.on('error', broken);
+    this.#state.subscribed();
+  }
+
+  #event(line: string): void {
+    if (!line.trim()) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      return;
+    }
+    const event = EngineEvent.safeParse(data);
+    if (event.success) this.#state.event(event.data);
+  }
+
+  #dropStream(): void {
+    const stream = this.#events;
+    this.#events = undefined;
+    if (stream) destroy(stream);
+  }
+
+  /** The engine failed a read: start again from a fresh subscription. */
+  #restart(error: unknown): void {
+    if (this.#disposed) return;
+    this.#context.log(`explorer: engine read failed (${(error as Error).message}); re-listing`);
+    this.#dropStream();
+    this.#state.streamBroken();
+  }
+
+  #run(command: ExplorerCommand): void {
+    if (this.#disposed) return;
+    switch (command.kind) {
+      case 'resubscribe': {
+        this.#dropStream();
+        this.#publish();
+        const delays = EXPLORER_IO.RESUBSCRIBE_BACKOFF_MS;
+        const delay = delays[Math.min(this.#attempt++, delays.length - 1)]!;
+        this.#retry?.();
+        this.#retry = this.#clock.schedule(delay, () => void this.#subscribe());
+        return;
+      }
+      case 'relist':
+        void this.#relist(command.token);
+        return;
+      case 'refresh':
+        void this.#refresh(command);
+        return;
+      case 'settled':
+        this.#settled();
+        return;
+    }
+  }
+
+  async #relist(token: number): Promise<void> {
+    try {
+      const info = (await this.#engine.info()) as { SystemTime?: string };
+      const snapshot = await collectSnapshot(this.#engine);
+      const listedAt = info.SystemTime ? engineTimeNano(info.SystemTime) : Number.NEGATIVE_INFINITY;
+      if (this.#disposed) return;
+      this.#attempt = 0;
+      this.#state.listed(token, snapshot, listedAt);
+    } catch (error) {
+      this.#restart(error);
+    }
+  }
+
+  async #refresh(command: RefreshCommand): Promise<void> {
+    try {
+      const result = await readTarget(this.#engine, command);
+      if (!this.#disposed) this.#state.refreshed(command.token, result);
+    } catch (error) {
+      this.#restart(error);
+    }
+  }
+
+  #settled(): void {
+    const snapshot = this.#state.snapshot;
+    if (!snapshot) return;
+    this.#history.record(Date.now(), snapshot);
+    this.#publish();
+    this.#diffCommands();
+  }
+
+  #publish(): void {
+    const snapshot = this.#state.snapshot;
+    if (!snapshot) return;
+    const message: ServerMessage = { type: 'explorer', view: explorerView({ [this.#node]: snapshot }), live: this.#state.live };
+    const text = JSON.stringify(message);
+    if (text === this.#lastPublished) return;
+    this.#lastPublished = text;
+    this.#send(message);
+  }
+
+  // ---- what each command changed ----------------------------------------------------------
+
+  #commandFinished(record: CommandRecord): void {
+    if (record.node !== this.#node) return;
+    this.#pendingCommands.push(record);
+    const cancel = this.#clock.schedule(EXPLORER_IO.COMMAND_GRACE_MS, () => {
+      this.#commandTimers.delete(cancel);
+      this.#diffCommands();
+    });
+    this.#commandTimers.add(cancel);
+  }
+
+  /** Diffs every finished command whose grace has passed, once the state has settled. */
+  #diffCommands(): void {
+    const after = this.#state.snapshot;
+    if (!after || !this.#state.settled) return;
+    const now = Date.now();
+    const due = this.#pendingCommands.filter((r) => (r.finishedAt ?? now) + EXPLORER_IO.COMMAND_GRACE_MS <= now + 1);
+    if (due.length === 0) return;
+    this.#pendingCommands = this.#pendingCommands.filter((r) => !due.includes(r));
+    // Commands typed in quick succession: one diff from before the first to now.
+    const before = this.#history.before(Math.min(...due.map((r) => r.startedAt)));
+    if (!before) return;
+    const changes = diffSnapshots(before, after);
+    if (changes.length === 0) return;
+    this.#send({ type: 'explorer-diff', node: this.#node, changes, summary: formatChanges(changes) });
+    // The next command's changes are measured from here.
+    this.#history.record(now, after);
+  }
+
+  // ---- one object -------------------------------------------------------------------------
+
+  async #details(node: string, kind: ObjectKind, id: string): Promise<void> {
+    if (node !== this.#node) {
+      this.#send({ type: 'details', details: missingDetails(node, kind, id) });
+      return;
+    }
+    try {
+      const inspect = await orNull(this.#inspect(kind, id));
+      const users = kind === 'volume' ? (this.#state.snapshot?.volumes.find((v) => v.name === id)?.users ?? []) : [];
+      this.#send({ type: 'details', details: inspect ? detailsOf(node, kind, id, inspect, users) : missingDetails(node, kind, id) });
+    } catch (error) {
+      this.#context.log(`explorer: inspect ${kind} ${id} failed (${(error as Error).message})`);
+      this.#send({ type: 'details', details: missingDetails(node, kind, id) });
+    }
+  }
+
+  #inspect(kind: ObjectKind, id: string): Promise<unknown> {
+    switch (kind) {
+      case 'container':
+        return this.#engine.getContainer(id).inspect();
+      case 'image':
+        return this.#engine.getImage(id).inspect();
+      case 'network':
+        return this.#engine.getNetwork(id).inspect();
+      case 'volume':
+        return this.#engine.getVolume(id).inspect();
+      case 'service':
+        return this.#engine.getService(id).inspect();
+    }
+  }
+}
+
+function destroy(stream: NodeJS.ReadableStream): void {
+  (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+}
+
+/**
+ * `docker logs --tail 100 -f` for one container, sent in bounded batches: at most
+ * LOG_BATCH_MAX_CHARS every LOG_BATCH_MS, so a container printing without pause cannot
+ * flood the learner's socket.
+ */
+class LogFollower {
+  #stream: NodeJS.ReadableStream | undefined;
+  #stopped = false;
+  #buffer = '';
+  #skipped = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly engine: Docker,
+    private readonly node: string,
+    private readonly container: string,
+    private readonly send: (message: ServerMessage) => void,
+  ) {
+    void this.#start();
+  }
+
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    if (this.#stream) destroy(this.#stream);
+    this.#stream = undefined;
+  }
+
+  async #start(): Promise<void> {
+    try {
+      const container = this.engine.getContainer(this.container);
+      const info = await container.inspect();
+      const stream = (await container.logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        tail: EXPLORER_IO.LOG_TAIL_LINES,
+      })) as unknown as NodeJS.ReadableStream;
+      if (this.#stopped) {
+        destroy(stream);
+        return;
+      }
+      this.#stream = stream;
+      const decoder = new StringDecoder('utf8');
+      let output: NodeJS.ReadableStream = stream;
+      // Without a TTY the engine multiplexes stdout and stderr with 8-byte frame headers.
+      if (!info.Config.Tty) {
+        const joined = new PassThrough();
+        this.engine.modem.demuxStream(stream, joined, joined);
+        output = joined;
+      }
+      output.on('data', (chunk: Buffer) => this.#push(decoder.write(chunk)));
+      stream.on('end', () => this.#end());
+      stream.on('close', () => this.#end());
+      stream.on('error', () => this.#end());
+    } catch (error) {
+      if (this.#stopped) return;
+      this.#push(statusOf(error) === 404 ? 'This container no longer exists.\n' : `Could not read the logs (${(error as Error).message}).\n`);
+      this.#end();
+    }
+  }
+
+  #push(text: string): void {
+    if (this.#stopped || !text) return;
+    const room = EXPLORER_IO.LOG_BATCH_MAX_CHARS - this.#buffer.length;
+    if (text.length > room) {
+      this.#buffer += text.slice(0, Math.max(0, room));
+      this.#skipped += text.length - Math.max(0, room);
+    } else {
+      this.#buffer += text;
+    }
+    this.#timer ??= setTimeout(() => this.#flush(false), EXPLORER_IO.LOG_BATCH_MS);
+  }
+
+  #flush(ended: boolean): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    let data = this.#buffer;
+    if (this.#skipped > 0) data += `\n[… ${this.#skipped} characters skipped: the container prints faster than the panel shows]\n`;
+    this.#buffer = '';
+    this.#skipped = 0;
+    if (data || ended) this.send({ type: 'logs', node: this.node, container: this.container, data, ...(ended ? { ended } : {}) });
+  }
+
+  #end(): void {
+    if (this.#stopped) return;
+    this.#flush(true);
+    this.stop();
+  }
+}
+
