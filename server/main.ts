@@ -3,13 +3,20 @@
  * left by an earlier run and serves the app. `npm start` runs it after setup; run it
  * directly (`tsx server/main.ts`) when setup is already done.
  */
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from './config';
 import { connectEngine, type Engine } from './engine/connect';
 import { explorerService } from './explorer/service';
 import { createApp } from './http/app';
+import { lessonsApi } from './lessons/api';
+import { loadLibrary } from './lessons/library';
+import { lessonsService } from './lessons/service';
+import { openProgressStore } from './lessons/store';
 import { ensureImages } from './images';
 import { SandboxManager } from './sandbox/manager';
+
+const LESSONS_DIR = path.resolve(import.meta.dirname, '../lessons');
 
 export interface Prepared {
   engine: Engine;
@@ -35,7 +42,15 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
     log,
     onExpired: (learner) => app.expire(learner),
   });
-  const app = createApp({ config, manager, services: [explorerService()], log });
+  const library = await loadLibrary(LESSONS_DIR, log);
+  const store = openProgressStore(config.stateDir);
+  const app = createApp({
+    config,
+    manager,
+    services: [explorerService(), lessonsService({ library, store })],
+    routes: [(url, learner) => lessonsApi(url, learner, library, store)],
+    log,
+  });
   await manager.start();
   const url = await app.listen();
   log(`Slipway is ready on ${url}`);
@@ -47,6 +62,7 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
     log('Stopping (sandboxes keep running and are adopted by the next start)…');
     await app.close();
     await manager.close();
+    store.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

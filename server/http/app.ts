@@ -30,11 +30,16 @@ export interface AppOptions {
   manager: SandboxManager;
   /** Features of a learner's session (lesson checks, the explorer). */
   services?: readonly ServiceFactory[];
+  /** JSON endpoints under /api/ (the lesson catalog): an answer, or null when the path is not theirs. */
+  routes?: readonly ApiRoute[];
   log: (line: string) => void;
   webRoot?: string;
 }
 
-export function createApp({ config, manager, services = [], log, webRoot }: AppOptions) {
+/** `learner` is the requesting learner's key, or null without a cookie. */
+export type ApiRoute = (url: URL, learner: string | null) => { status: number; body: unknown } | null;
+
+export function createApp({ config, manager, services = [], routes = [], log, webRoot }: AppOptions) {
   const hub = new LearnerHub(manager, services, log);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
@@ -46,7 +51,14 @@ export function createApp({ config, manager, services = [], log, webRoot }: AppO
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const url = new URL(request.url ?? '/', 'http://slipway.invalid');
     if (url.pathname === '/api/health') return sendJson(response, 200, { ok: true, sandboxes: manager.counts });
-    if (url.pathname.startsWith('/api/')) return sendError(response, 'NOT_FOUND');
+    if (url.pathname.startsWith('/api/')) {
+      const token = tokenOf(request);
+      for (const route of routes) {
+        const answer = route(url, token ? learnerKey(token) : null);
+        if (answer) return sendJson(response, answer.status, answer.body);
+      }
+      return sendError(response, 'NOT_FOUND');
+    }
     // Pages (not assets) hand out the learner's cookie on first visit.
     if (!path.extname(url.pathname) && !tokenOf(request)) {
       response.setHeader('Set-Cookie', tokenCookie(newToken(), isHttps(request)));

@@ -49,6 +49,11 @@ export const ERRORS = {
     close: 4409,
     message: 'This sandbox was opened in another tab or window.',
   },
+  LESSON_NOT_FOUND: {
+    status: 404,
+    close: 4414,
+    message: 'There is no such lesson or step (it may have been renamed). Pick it again from the list.',
+  },
   SHUTTING_DOWN: {
     status: 503,
     close: 1012,

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from './errors';
 import { Change, DetailsView, ExplorerView, ObjectKind } from './explorer';
+import { CheckNowMessage, LessonResetMessage, LessonSelectMessage, ProgressMessage, VerdictsMessage } from './lessons';
 
 export const PROTOCOL_VERSION = 1;
 export const WS_PATH = '/ws';
@@ -35,6 +36,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('explorer-details'), node: z.string(), kind: ObjectKind, id: z.string().min(1).max(256) }),
   z.object({ type: z.literal('logs-follow'), node: z.string(), container: z.string().min(1).max(256) }),
   z.object({ type: z.literal('logs-stop') }),
+  // lessons: which step to check, check it now, forget a lesson's progress
+  LessonSelectMessage,
+  CheckNowMessage,
+  LessonResetMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -82,6 +87,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
     /** The log stream ended (the container was removed, or logs-stop). */
     ended: z.boolean().optional(),
   }),
+  // lessons: the selected step's live verdicts, and progress when a step completes
+  VerdictsMessage,
+  ProgressMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

@@ -1,0 +1,52 @@
+/**
+ * The lesson catalog over HTTP, with the asking learner's progress:
+ *   GET /api/lessons?locale=en|zh       -> LessonList
+ *   GET /api/lessons/:id?locale=en|zh   -> LessonDetail, or 404 LESSON_NOT_FOUND
+ * Answers as data (status + body); server/http/app.ts writes them.
+ */
+import { ERRORS, type ErrorCode } from '../protocol/errors';
+import { LESSONS_API, type LessonDetail, type LessonList } from '../protocol/lessons';
+import type { LessonLibrary } from './library';
+import { ORIGINAL_LOCALE } from './model';
+import type { ProgressStore } from './store';
+
+export type ApiAnswer = { status: number; body: unknown };
+
+const errorAnswer = (code: ErrorCode): ApiAnswer => ({ status: ERRORS[code].status, body: { error: code, message: ERRORS[code].message } });
+
+/** Null when the path is not the lessons API's. `learner` is null for a request without cookie. */
+export function lessonsApi(url: URL, learner: string | null, library: LessonLibrary, store: ProgressStore): ApiAnswer | null {
+  if (url.pathname !== LESSONS_API && !url.pathname.startsWith(`${LESSONS_API}/`)) return null;
+  const locale = url.searchParams.get('locale') ?? ORIGINAL_LOCALE;
+  const rest = url.pathname.slice(LESSONS_API.length + 1);
+
+  if (rest === '') {
+    const counts = learner ? store.completedCounts(learner) : new Map<string, number>();
+    const list: LessonList = {
+      locale,
+      lessons: library.lessons.map((original) => {
+        const lesson = library.get(original.id, locale)!;
+        return {
+          id: lesson.id,
+          title: lesson.title,
+          summary: lesson.summary,
+          order: lesson.order,
+          minutes: lesson.minutes,
+          locales: library.locales(lesson.id),
+          steps: lesson.steps.length,
+          completedSteps: Math.min(counts.get(lesson.id) ?? 0, lesson.steps.length),
+        };
+      }),
+    };
+    return { status: 200, body: list };
+  }
+
+  const lesson = library.get(decodeURIComponent(rest), locale);
+  if (!lesson || rest.includes('/')) return errorAnswer('LESSON_NOT_FOUND');
+  const detail: LessonDetail = {
+    lesson,
+    locales: library.locales(lesson.id),
+    progress: learner ? store.progress(learner, lesson.id) : { completedSteps: [], currentStep: null },
+  };
+  return { status: 200, body: detail };
+}

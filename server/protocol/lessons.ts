@@ -1,0 +1,75 @@
+/**
+ * What lessons put on the wire: the live verdicts of the selected step's checks and the
+ * learner's progress (WebSocket), and the lesson catalog (HTTP, `GET /api/lessons` and
+ * `GET /api/lessons/:id`). Zod schemas, so the browser validates what it receives.
+ */
+import { z } from 'zod';
+import { Lesson, Slug } from '../lessons/model';
+
+/** Locales the page offers; a lesson is shown in one when a translation exists. */
+export const LESSON_LOCALES = ['en', 'zh'] as const;
+export const LessonLocale = z.enum(LESSON_LOCALES);
+export type LessonLocale = z.infer<typeof LessonLocale>;
+
+export const CheckVerdict = z.object({
+  title: z.string(),
+  passed: z.boolean(),
+  /** Why it passed or, above all, why not, in the learner's terms. */
+  reason: z.string(),
+  /** True while a file or script check has not been looked at yet. */
+  pending: z.boolean().optional(),
+});
+export type CheckVerdict = z.infer<typeof CheckVerdict>;
+
+export const LessonProgress = z.object({
+  /** Ids of the steps whose checks all passed once. */
+  completedSteps: z.array(z.string()),
+  /** The step the learner last selected, if any. */
+  currentStep: z.string().nullable(),
+});
+export type LessonProgress = z.infer<typeof LessonProgress>;
+
+// ---- WebSocket messages (members of the unions in messages.ts) ----------------------------
+
+export const LessonSelectMessage = z.object({ type: z.literal('lesson-select'), lessonId: Slug, stepId: Slug });
+export const CheckNowMessage = z.object({ type: z.literal('check-now') });
+export const LessonResetMessage = z.object({ type: z.literal('lesson-reset'), lessonId: Slug });
+
+export const VerdictsMessage = z.object({
+  type: z.literal('verdicts'),
+  lessonId: z.string(),
+  stepId: z.string(),
+  verdicts: z.array(CheckVerdict),
+  /** Every check passed. */
+  complete: z.boolean(),
+});
+export const ProgressMessage = LessonProgress.extend({ type: z.literal('progress'), lessonId: z.string() });
+
+// ---- HTTP --------------------------------------------------------------------------------
+
+export const LessonSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  order: z.number().int(),
+  minutes: z.number().int(),
+  /** Locales it can be read in. */
+  locales: z.array(z.string()),
+  steps: z.number().int(),
+  completedSteps: z.number().int(),
+});
+export type LessonSummary = z.infer<typeof LessonSummary>;
+
+/** `GET /api/lessons?locale=` */
+export const LessonList = z.object({ locale: z.string(), lessons: z.array(LessonSummary) });
+export type LessonList = z.infer<typeof LessonList>;
+
+/** `GET /api/lessons/:id?locale=` */
+export const LessonDetail = z.object({
+  lesson: Lesson,
+  locales: z.array(z.string()),
+  progress: LessonProgress,
+});
+export type LessonDetail = z.infer<typeof LessonDetail>;
+
+export const LESSONS_API = '/api/lessons';
