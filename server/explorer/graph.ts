@@ -4,7 +4,7 @@
  * volumes and host paths it mounts, and from each published port to its container.
  * Pure data; layout is the browser's business.
  */
-import type { NodeView } from './view';
+import type { NodeView } from '../protocol/explorer';
 
 export type GraphNode =
   | { id: string; kind: 'network'; label: string; driver: string }

@@ -66,6 +66,8 @@ export class Connection {
   #sizes = new Map<number, { cols: number; rows: number }>();
   #encoder = new TextEncoder();
   #nextNoticeId = 1;
+  /** Features (the explorer) that read server messages of their own. */
+  #listeners = new Set<(message: ServerMessage) => void>();
   #onOnline = () => {
     if (this.#timer !== undefined) this.#open();
   };
@@ -126,6 +128,17 @@ export class Connection {
   restartShell(channel: number): void {
     this.shells[channel] = 'restarting';
     this.#send({ type: 'restart-shell', channel });
+  }
+
+  /** Calls `listener` with every valid server message until the returned function is called. */
+  onMessage(listener: (message: ServerMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Sends a feature's control message; dropped while disconnected. */
+  send(message: ClientMessage): void {
+    this.#send(message);
   }
 
   resetSandbox(): void {
@@ -206,6 +219,7 @@ export class Connection {
   }
 
   #handle(message: ServerMessage): void {
+    for (const listener of this.#listeners) listener(message);
     switch (message.type) {
       case 'welcome':
         return;

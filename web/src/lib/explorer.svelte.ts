@@ -1,0 +1,101 @@
+/**
+ * The explorer panel's state: the latest view of the learner's engines, what the last
+ * command changed, the selected object's details and its followed logs. Fed by server
+ * messages through the Connection; asks for details and logs through it.
+ */
+import type { Change, ChangeKind } from './explorer-model';
+import type { Connection } from './connection.svelte';
+import type { DetailsView, ExplorerView, ObjectKind, ServerMessage } from './protocol';
+
+/** The most log text kept for the details pane; older text is dropped first. */
+export const LOG_KEEP_CHARS = 64 * 1024;
+
+export interface Selection {
+  node: string;
+  kind: ObjectKind;
+  id: string;
+}
+
+export class Explorer {
+  view = $state.raw<ExplorerView | undefined>();
+  live = $state(false);
+  /** What the last command changed, by kind and name; highlighted in the lists and graph. */
+  lastChanges = $state.raw<Change[]>([]);
+  lastSummary = $state<string | undefined>();
+  selection = $state.raw<Selection | undefined>();
+  details = $state.raw<DetailsView | undefined>();
+  logs = $state('');
+  logsEnded = $state(false);
+
+  #connection: Connection;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  start(): void {
+    this.#unsubscribe = this.#connection.onMessage((message) => this.#handle(message));
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  /** How the last command touched an object: '+', '~', '-' or undefined. */
+  changeOf(kind: ChangeKind, name: string): Change['op'] | undefined {
+    return this.lastChanges.find((change) => change.kind === kind && change.name === name)?.op;
+  }
+
+  select(selection: Selection): void {
+    this.selection = selection;
+    this.details = undefined;
+    this.logs = '';
+    this.logsEnded = false;
+    this.#connection.send({ type: 'explorer-details', ...selection });
+    if (selection.kind === 'container') this.#connection.send({ type: 'logs-follow', node: selection.node, container: selection.id });
+    else this.#connection.send({ type: 'logs-stop' });
+  }
+
+  close(): void {
+    if (this.selection?.kind === 'container') this.#connection.send({ type: 'logs-stop' });
+    this.selection = undefined;
+    this.details = undefined;
+    this.logs = '';
+  }
+
+  #handle(message: ServerMessage): void {
+    switch (message.type) {
+      case 'explorer':
+        this.view = message.view;
+        this.live = message.live;
+        return;
+      case 'explorer-diff':
+        this.lastChanges = message.changes;
+        this.lastSummary = message.summary;
+        return;
+      case 'details': {
+        const { details } = message;
+        if (this.selection && details.kind === this.selection.kind && details.id === this.selection.id) this.details = details;
+        return;
+      }
+      case 'logs':
+        if (this.selection?.kind !== 'container' || message.container !== this.selection.id) return;
+        this.logs = (this.logs + message.data).slice(-LOG_KEEP_CHARS);
+        if (message.ended) this.logsEnded = true;
+        return;
+      case 'sandbox':
+        // A reset sandbox starts empty; its first `explorer` message fills the panel again.
+        if (message.state !== 'ready') {
+          this.view = undefined;
+          this.lastChanges = [];
+          this.lastSummary = undefined;
+          this.selection = undefined;
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}
