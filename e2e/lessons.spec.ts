@@ -1,0 +1,108 @@
+/**
+ * Lessons, live: a learner opens a lesson, runs its blocks, and the checks turn green by
+ * themselves; a wrong command shows why it fails; progress survives a server restart; a
+ * broken lesson is reported with its line by the lesson checker.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { test, expect, type Page } from '@playwright/test';
+import { startSlipway, type RunningSlipway } from './support/server';
+import { openSandbox } from './support/terminal';
+
+const FIRST = 'images-and-containers';
+let slipway: RunningSlipway;
+
+test.beforeAll(async () => {
+  slipway = await startSlipway();
+});
+
+test.afterAll(async () => {
+  await slipway?.stop();
+});
+
+async function openLesson(page: Page, id: string): Promise<void> {
+  await page.getByTestId('lesson-item').and(page.locator(`[data-lesson-id="${id}"]`)).click();
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson-id', id);
+}
+
+async function typeCommand(page: Page, command: string): Promise<void> {
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type(`${command}\n`);
+}
+
+test('a lesson checks itself: run blocks, a wrong command, the right one; progress survives a restart', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await openSandbox(page, slipway.url);
+  await expect(page.getByTestId('lesson-item')).toHaveCount(15);
+  await openLesson(page, FIRST);
+
+  // Step 1: clicking its run block completes it, with nothing else to do.
+  const step = page.getByTestId('step');
+  await expect(step).toHaveAttribute('data-step-id', 'version');
+  await expect(step).toHaveAttribute('data-complete', 'false');
+  await step.getByTestId('run-block').first().click();
+  await expect(step).toHaveAttribute('data-complete', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('check')).toHaveAttribute('data-passed', 'true');
+
+  // "List your containers": plain `docker ps` fails with a reason naming it; `docker ps -a` passes.
+  for (let index = 0; index < 4; index++) await page.getByTestId('step-next').click();
+  await expect(step).toHaveAttribute('data-step-id', 'list-containers');
+  await typeCommand(page, 'docker ps');
+  const check = page.getByTestId('check');
+  await expect(check).toHaveAttribute('data-passed', 'false');
+  await expect(page.getByTestId('check-reason')).toContainText('the last one was `docker ps`', { timeout: 30_000 });
+  await typeCommand(page, 'docker ps -a');
+  await expect(check).toHaveAttribute('data-passed', 'true', { timeout: 30_000 });
+  await expect(step).toHaveAttribute('data-complete', 'true');
+
+  // A restart of the server on the same port: the progress is still there.
+  await slipway.stop();
+  slipway = await startSlipway({}, slipway.port);
+  await page.goto(slipway.url);
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson-id', FIRST);
+  await expect(page.getByTestId('step')).toHaveAttribute('data-step-id', 'list-containers');
+  await expect(page.getByTestId('step')).toHaveAttribute('data-complete', 'true');
+  await page.getByTestId('lesson-back').click();
+  await expect(page.getByTestId('lesson-item').and(page.locator(`[data-lesson-id="${FIRST}"]`))).toContainText('2/6 steps');
+
+  // Reset lesson forgets it.
+  await openLesson(page, FIRST);
+  await page.getByTestId('reset-lesson').click();
+  await expect(page.getByTestId('step')).toHaveAttribute('data-step-id', 'version');
+  await expect(page.getByTestId('step')).toHaveAttribute('data-complete', 'false');
+  await context.close();
+});
+
+test('the lesson API answers unknown lessons with the error catalog', async ({ request }) => {
+  const response = await request.get(`${slipway.url}/api/lessons/no-such-lesson`);
+  expect(response.status()).toBe(404);
+  expect(await response.json()).toMatchObject({ error: 'LESSON_NOT_FOUND' });
+  const zh = await (await request.get(`${slipway.url}/api/lessons/${FIRST}?locale=zh`)).json();
+  expect(zh.lesson.locale).toBe('zh');
+  expect(zh.locales).toEqual(['en', 'zh']);
+});
+
+test('a lesson with a broken check fails the lesson checker, naming its line', async () => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'slipway-lessons-'));
+  try {
+    const name = '01-images-and-containers.md';
+    cpSync(path.join('lessons', name), path.join(directory, name));
+    const source = readFileSync(path.join(directory, name), 'utf8');
+    const broken = source.replace('  matches: ^docker (version|--version)', '  matchez: ^docker (version|--version)');
+    expect(broken).not.toBe(source);
+    writeFileSync(path.join(directory, name), broken);
+    const line = broken.split('\n').findIndex((text) => text.includes('matchez')) + 1;
+    const failure = await promisify(execFile)('node_modules/.bin/tsx', ['server/lessons/check-cli.ts', directory]).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(new RegExp(`${name}:${line}: .*matchez`));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,142 @@
+/**
+ * The lesson side of the page: the catalog, the open lesson and step, the live verdicts of
+ * that step's checks and the learner's progress. The catalog comes over HTTP; verdicts and
+ * progress over the WebSocket (see server/protocol/lessons.ts).
+ */
+import {
+  LessonDetail,
+  LessonList,
+  LESSONS_API,
+  type CheckVerdict,
+  type ClientMessage,
+  type LessonSummary,
+  type ServerMessage,
+} from './protocol';
+
+export type Lesson = LessonDetail['lesson'];
+export type StepVerdicts = { stepId: string; verdicts: CheckVerdict[]; complete: boolean };
+
+const LOCALE_KEY = 'slipway.locale';
+
+export class Lessons {
+  list = $state.raw<LessonSummary[]>([]);
+  error = $state<string | undefined>();
+  locale = $state(readLocale());
+  lesson = $state.raw<Lesson | undefined>();
+  /** Locales the open lesson can be read in. */
+  locales = $state.raw<string[]>([]);
+  stepIndex = $state(0);
+  completed = $state.raw<string[]>([]);
+  verdicts = $state.raw<StepVerdicts | undefined>();
+
+  readonly step = $derived(this.lesson?.steps[this.stepIndex]);
+  readonly stepVerdicts = $derived(this.verdicts && this.verdicts.stepId === this.step?.id ? this.verdicts : undefined);
+
+  constructor(private readonly send: (message: ClientMessage) => void) {}
+
+  /** Verdicts and progress from the server. */
+  handle(message: ServerMessage): void {
+    if (message.type === 'verdicts' && message.lessonId === this.lesson?.id) {
+      this.verdicts = { stepId: message.stepId, verdicts: message.verdicts, complete: message.complete };
+    } else if (message.type === 'progress' && message.lessonId === this.lesson?.id) {
+      this.completed = message.completedSteps;
+    } else if (message.type === 'progress') {
+      this.list = this.list.map((item) =>
+        item.id === message.lessonId ? { ...item, completedSteps: message.completedSteps.length } : item,
+      );
+    }
+  }
+
+  async loadList(): Promise<void> {
+    const list = await this.#fetch(`${LESSONS_API}?locale=${this.locale}`, LessonList);
+    if (list) this.list = list.lessons;
+  }
+
+  async open(id: string): Promise<void> {
+    const detail = await this.#fetch(`${LESSONS_API}/${encodeURIComponent(id)}?locale=${this.locale}`, LessonDetail);
+    if (!detail) return;
+    const sameLesson = this.lesson?.id === detail.lesson.id;
+    this.lesson = detail.lesson;
+    this.locales = detail.locales;
+    this.completed = detail.progress.completedSteps;
+    if (!sameLesson) {
+      const { steps } = detail.lesson;
+      const current = steps.findIndex((step) => step.id === detail.progress.currentStep);
+      const firstOpen = steps.findIndex((step) => !detail.progress.completedSteps.includes(step.id));
+      this.stepIndex = current >= 0 ? current : Math.max(firstOpen, 0);
+      this.verdicts = undefined;
+    }
+    if (location.hash !== `#lesson=${id}`) history.replaceState(null, '', `#lesson=${id}`);
+  }
+
+  /** Back to the catalog (and the free-play welcome). */
+  close(): void {
+    this.lesson = undefined;
+    this.verdicts = undefined;
+    history.replaceState(null, '', location.pathname);
+    void this.loadList();
+  }
+
+  go(index: number): void {
+    if (!this.lesson || index < 0 || index >= this.lesson.steps.length) return;
+    this.stepIndex = index;
+  }
+
+  /** Tells the server which step to judge; sent on every step change and (re)connection. */
+  selectCurrent(): void {
+    if (this.lesson && this.step) this.send({ type: 'lesson-select', lessonId: this.lesson.id, stepId: this.step.id });
+  }
+
+  checkNow(): void {
+    this.send({ type: 'check-now' });
+  }
+
+  reset(): void {
+    if (!this.lesson) return;
+    this.completed = [];
+    this.verdicts = undefined;
+    this.send({ type: 'lesson-reset', lessonId: this.lesson.id });
+    this.stepIndex = 0;
+  }
+
+  async setLocale(locale: string): Promise<void> {
+    this.locale = locale;
+    localStorage.setItem(LOCALE_KEY, locale);
+    await this.loadList();
+    if (this.lesson) await this.open(this.lesson.id);
+  }
+
+  async #fetch<T>(url: string, schema: { safeParse(data: unknown): { success: true; data: T } | { success: false } }): Promise<T | undefined> {
+    try {
+      const response = await fetch(url);
+      const body: unknown = await response.json();
+      if (!response.ok) {
+        this.error = (body as { message?: string }).message ?? `HTTP ${response.status}`;
+        return undefined;
+      }
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) {
+        this.error = 'The lesson could not be read.';
+        return undefined;
+      }
+      this.error = undefined;
+      return parsed.data;
+    } catch (error) {
+      this.error = `Lessons are unavailable (${(error as Error).message}).`;
+      return undefined;
+    }
+  }
+}
+
+function readLocale(): string {
+  try {
+    return localStorage.getItem(LOCALE_KEY) ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** The lesson id in the page's address (`#lesson=<id>`), if any. */
+export function lessonInAddress(): string | undefined {
+  return /^#lesson=([a-z0-9-]+)$/.exec(location.hash)?.[1];
+}
