@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { detailsOf, humanSize, missingDetails } from './details';
+
+const value = (details: ReturnType<typeof detailsOf>, label: string) => details.fields.find((f) => f.label === label)?.value;
+
+describe('details', () => {
+  it('summarizes a container before its raw JSON', () => {
+    const inspect = {
+      Id: 'a'.repeat(64),
+      Name: '/web',
+      State: { Status: 'running', StartedAt: '2026-01-01T00:00:00Z' },
+      Config: { Image: 'nginx', Entrypoint: ['/docker-entrypoint.sh'], Cmd: ['nginx', '-g', 'daemon off;'], Env: ['A=1'] },
+      HostConfig: { RestartPolicy: { Name: 'no' } },
+      NetworkSettings: { Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }], '443/tcp': null }, Networks: { app: { IPAddress: '172.18.0.2' } } },
+      Mounts: [{ Type: 'volume', Name: 'data', Destination: '/data', RW: false }],
+    };
+    const details = detailsOf('node1', 'container', 'aaaaaaaaaaaa', inspect);
+    expect(details.title).toBe('container web');
+    expect(value(details, 'Status')).toBe('running');
+    expect(value(details, 'Command')).toBe('/docker-entrypoint.sh nginx -g "daemon off;"');
+    expect(value(details, 'Ports')).toBe('8080 → 80/tcp, 443/tcp (not published)');
+    expect(value(details, 'Networks')).toBe('app (172.18.0.2)');
+    expect(value(details, 'Mounts')).toBe('volume data → /data (read-only)');
+    expect(value(details, 'Restart')).toBeUndefined();
+    expect(details.raw).toContain('"Name": "/web"');
+  });
+
+  it('summarizes networks and volumes, and says when an object is gone', () => {
+    const network = detailsOf('node1', 'network', 'n', {
+      Id: 'b'.repeat(64),
+      Name: 'app',
+      Driver: 'bridge',
+      IPAM: { Config: [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] },
+      Containers: { x: { Name: 'web', IPv4Address: '172.18.0.2/16' } },
+    });
+    expect(value(network, 'Subnet')).toBe('172.18.0.0/16 (gateway 172.18.0.1)');
+    expect(value(network, 'Containers')).toBe('web (172.18.0.2/16)');
+    expect(value(detailsOf('node1', 'volume', 'data', { Name: 'data', Driver: 'local' }, ['web']), 'Used by')).toBe('web');
+    expect(missingDetails('node1', 'container', 'x').missing).toBe(true);
+    expect(humanSize(187_000_000)).toBe('187 MB');
+  });
+});
