@@ -23,8 +23,11 @@ import { ExplorerState, type ExplorerCommand, type RefreshCommand, type RefreshR
 import { explorerView } from './view';
 
 export const EXPLORER_IO = {
-  /** Waits before re-subscribing after the event stream broke, by attempt; the last repeats. */
-  RESUBSCRIBE_BACKOFF_MS: [250, 500, 1000, 2000, 5000],
+  /**
+   * Waits before re-subscribing after the event stream broke, by attempt; the last repeats.
+   * Short at first: a new sandbox's engine starts listening a second or two after the session.
+   */
+  RESUBSCRIBE_BACKOFF_MS: [200, 200, 300, 500, 1000, 2000, 5000],
   /** After a command finishes, its last events may still be on their way for this long. */
   COMMAND_GRACE_MS: 150,
   /** Followed log output is sent at most this often… */
