@@ -89,5 +89,16 @@ test('a sandbox cannot reach the host engine, Slipway files, or the host disks',
     /disk=(readable|refused)/,
   );
   expect(await screenText(page)).toContain('disk=refused');
+
+  // The shared catalog can be pulled from but not pushed to, so nobody can change what
+  // other learners pull.
+  await run(
+    page,
+    'clear; docker pull -q busybox >/dev/null && docker tag busybox catalog.slipway:5000/library/busybox:latest && ' +
+      'docker push catalog.slipway:5000/library/busybox:latest >/dev/null 2>&1 && echo push=accepted || echo push=refused',
+    /push=(accepted|refused)/,
+    90_000,
+  );
+  expect(await screenText(page)).toContain('push=refused');
   await context.close();
 });
