@@ -30,7 +30,6 @@ const BLOCK_TIMEOUT_MS = 180_000;
 
 const lessonFiles = readdirSync(LESSONS_DIR).filter((name) => /^\d\d-[a-z0-9-]+\.md$/.test(name)).sort();
 
-test.describe.configure({ mode: 'serial' });
 test.setTimeout(15 * 60_000);
 
 let prepared: Prepared;
@@ -110,6 +109,12 @@ class GoldenRun {
     const learner = randomBytes(8).toString('hex');
     const sandbox = await manager.acquire(learner);
     const engine = innerEngine(await sandboxAddress(sandbox));
+    // The sandbox's dockerd may still be starting to listen on its network.
+    const deadline = Date.now() + 60_000;
+    while (!(await engine.ping().then(() => true, () => false))) {
+      if (Date.now() > deadline) throw new Error(`the engine of ${sandbox.name} does not answer`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     let run: GoldenRun | undefined;
     const collector = (context: { onCommand(listener: (record: CommandRecord) => void): { dispose(): void } }) => {
       context.onCommand((record) => run?.record(record));
