@@ -60,6 +60,8 @@ describe('preview proxy', () => {
     expect(await response.text()).toBe('hello from the app');
     expect(seen).toEqual({ url: '/hello?x=1', cookie: 'theme=dark', prefix: `/preview/node1/${appPort}` });
     expect(response.headers.getSetCookie()).toEqual(['app=1; Path=/']);
+    // An opaque origin for the app, so its scripts cannot act as the learner on Slipway.
+    expect(response.headers.get('content-security-policy')).toMatch(/^sandbox allow-scripts/);
   });
 
   it('answers NOT_FOUND to anybody else, and for other nodes and the engine port', async () => {

@@ -101,6 +101,13 @@ export function forwardHeaders(request: IncomingMessage, target: PreviewTarget, 
   return headers;
 }
 
+/**
+ * The learner's app is served from Slipway's own origin. Sandboxing it gives it an opaque
+ * origin, so its scripts cannot use Slipway's WebSocket or API as the learner (both check
+ * the Origin, and the learner's SameSite cookie is not sent for an opaque origin).
+ */
+const PREVIEW_SANDBOX_POLICY = 'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
+
 function responseHeaders(response: IncomingMessage, target: PreviewTarget, host: string | undefined): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(response.headers)) {
@@ -111,6 +118,8 @@ function responseHeaders(response: IncomingMessage, target: PreviewTarget, host:
       if (kept.length > 0) headers[name] = kept;
     } else headers[name] = value;
   }
+  // Every policy given is enforced, so the app's own policy (if any) still holds as well.
+  headers['content-security-policy'] = [headers['content-security-policy'] ?? []].flat().concat(PREVIEW_SANDBOX_POLICY);
   return headers;
 }
 
