@@ -44,7 +44,8 @@ test.beforeAll(async () => {
     image: prepared.sandboxImage,
     catalogContainer: prepared.catalogContainer,
     limits: config.sandbox,
-    maxSandboxes: 4,
+    // Each run removes its sandbox itself, which the manager does not count back.
+    maxSandboxes: 1000,
     poolSize: 0,
     idleTimeoutMs: 3_600_000,
   });
