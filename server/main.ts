@@ -4,6 +4,7 @@
  * directly (`tsx server/main.ts`) when setup is already done.
  */
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from './config';
 import { connectEngine, type Engine } from './engine/connect';
@@ -17,6 +18,8 @@ import { ensureImages } from './images';
 import { SandboxManager } from './sandbox/manager';
 
 const LESSONS_DIR = path.resolve(import.meta.dirname, '../lessons');
+
+const STOP_TIMEOUT_MS = 5000;
 
 export interface Prepared {
   engine: Engine;
@@ -60,8 +63,9 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
     if (stopping) return;
     stopping = true;
     log('Stopping (sandboxes keep running and are adopted by the next start)…');
-    await app.close();
-    await manager.close();
+    // Bounded: a proxied preview connection or a pool sandbox still starting must not keep
+    // Slipway from stopping; what is half made is cleaned up by the next start.
+    await Promise.race([Promise.all([app.close(), manager.close()]), sleep(STOP_TIMEOUT_MS)]);
     store.close();
     process.exit(0);
   };

@@ -25,6 +25,8 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'same-origin',
 };
 
+const CLOSE_GRACE_MS = 1000;
+
 export interface AppOptions {
   config: Config;
   manager: SandboxManager;
@@ -96,7 +98,16 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     async close(): Promise<void> {
       hub.closeAll('SHUTTING_DOWN');
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Browsers keep idle connections open; and a page gets a moment to receive its close
+      // frame before whatever is left (sockets, previews) is cut.
+      server.closeIdleConnections();
+      const cut = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+        server.closeAllConnections();
+      }, CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
     },
   };
 }
