@@ -85,7 +85,7 @@ async function test(config: Config): Promise<number> {
 
   const stages = [
     runStage('Type checks', 'npm', ['run', '--silent', 'typecheck']),
-    runStage('Lesson files', 'node_modules/.bin/tsx', ['server/lessons/check-cli.ts']),
+    runStage('Lesson files (npm run lessons:check)', 'npm', ['run', '--silent', 'lessons:check']),
     runStage(
       'Unit and integration tests (vitest)',
       'node_modules/.bin/vitest',
