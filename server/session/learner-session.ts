@@ -89,7 +89,14 @@ export class LearnerSession {
       channel,
       node: this.sandbox.node,
       size,
-      openShell: (shellSize) => openDockerShell(this.sandbox.container, { ...shellSize, env: [`SLIPWAY_NONCE=${nonce}`] }),
+      openShell: (shellSize) =>
+        openDockerShell(this.sandbox.container, {
+          ...shellSize,
+          // Interactive, not login: ~/.bashrc has everything, and skipping /etc/profile
+          // brings the first prompt about 0.1 s sooner.
+          cmd: ['bash', '-i'],
+          env: [`SLIPWAY_NONCE=${nonce}`],
+        }),
       log: this.log,
     });
     const parser = new ShellIntegrationParser({
