@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detailsOf, humanSize, missingDetails } from './details';
+import { formatSize } from '../protocol';
+import { detailsOf, missingDetails } from './details';
 
 const value = (details: ReturnType<typeof detailsOf>, label: string) => details.fields.find((f) => f.label === label)?.value;
 
@@ -37,6 +38,6 @@ describe('details', () => {
     expect(value(network, 'Containers')).toBe('web (172.18.0.2/16)');
     expect(value(detailsOf('node1', 'volume', 'data', { Name: 'data', Driver: 'local' }, ['web']), 'Used by')).toBe('web');
     expect(missingDetails('node1', 'container', 'x').missing).toBe(true);
-    expect(humanSize(187_000_000)).toBe('187 MB');
+    expect(formatSize(187_000_000)).toBe('187 MB');
   });
 });

@@ -3,6 +3,7 @@
  * learner looks for, as labelled lines, before the raw JSON. Pure: Engine API JSON in,
  * DetailsView out. The JSON is read leniently (engines differ; absent fields are skipped).
  */
+import { formatSize } from '../protocol/format';
 import { shortId, type DetailsView, type ObjectKind } from '../protocol/explorer';
 
 /** The raw JSON is kept to this many characters; inspect output can be very long. */
@@ -19,17 +20,6 @@ function field(fields: Field[], label: string, value: string | undefined): void 
   if (value) fields.push({ label, value });
 }
 
-/** `2 KB`, `187 MB`: sizes as `docker images` shows them. */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
 
 const commandLine = (parts: unknown): string =>
   arr(parts)
@@ -85,7 +75,7 @@ function imageFields(inspect: Json): { title: string; fields: Field[] } {
   field(fields, 'Tags', tags.join(', ') || '<none>');
   field(fields, 'ID', shortId(str(inspect['Id'])));
   const size = inspect['Size'];
-  field(fields, 'Size', typeof size === 'number' ? humanSize(size) : undefined);
+  field(fields, 'Size', typeof size === 'number' ? formatSize(size) : undefined);
   field(fields, 'Created', str(inspect['Created']));
   field(fields, 'Layers', String(arr(obj(inspect['RootFS'])['Layers']).length));
   field(fields, 'Entrypoint', commandLine(config['Entrypoint']));

@@ -2,7 +2,7 @@
  * Pure helpers for the explorer panel: labels for ports, sizes and statuses, and the
  * preview link of a published port.
  */
-import { previewPath, type Change, type PortView } from './protocol';
+import { formatSize, previewPath, type Change, type CheckSubject, type CheckVerdict, type PortView } from './protocol';
 
 export type { Change };
 export type ChangeKind = Change['kind'];
@@ -25,19 +25,10 @@ export function unpublishedPorts(ports: readonly PortView[]): string[] {
   return [...new Set(ports.filter((p) => p.hostPort === undefined).map((p) => `${p.containerPort}/${p.protocol}`))].filter((p) => !published.has(p));
 }
 
+export { formatSize };
+
 export const portHref = (node: string, hostPort: number) => previewPath(node, hostPort);
 
-/** `187 MB`, as `docker images` shows sizes. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** Words for the highlight a change gives an object, for screen readers. */
 export function changeLabel(op: Change['op'] | undefined): string | undefined {
@@ -47,4 +38,23 @@ export function changeLabel(op: Change['op'] | undefined): string | undefined {
 /** Objects the last command removed, which the lists no longer hold, to show them struck through. */
 export function removedNames(changes: readonly Change[], kind: ChangeKind): string[] {
   return changes.filter((change) => change.op === '-' && change.kind === kind).map((change) => change.name);
+}
+
+/** A failing check of the current step, by the explorer element it is about. */
+export type FailingCheck = CheckSubject & { title: string };
+
+/** The failing verdicts that name an element (checks not looked at yet are not failing). */
+export function failingChecks(verdicts: readonly CheckVerdict[]): FailingCheck[] {
+  return verdicts.flatMap((verdict) => (!verdict.passed && !verdict.pending && verdict.subject ? [{ ...verdict.subject, title: verdict.title }] : []));
+}
+
+/** The failing checks about an element known by any of `names` (an image by each of its tags). */
+export function checksAbout(failing: readonly FailingCheck[], kind: CheckSubject['kind'], names: string | readonly string[]): FailingCheck[] {
+  const list = typeof names === 'string' ? [names] : names;
+  return failing.filter((check) => check.kind === kind && list.includes(check.name));
+}
+
+/** Words for the mark a failing check gives an element, for screen readers. */
+export function checkLabel(checks: readonly FailingCheck[]): string {
+  return checks.map((check) => `check: ${check.title}`).join('; ');
 }
