@@ -179,8 +179,9 @@ export function interrupt(page: Page, floodMs: number): Promise<{ ms: number; fl
     const off = hook.onOutput((chunk) => {
       bytes += chunk.byteLength;
       tail = (tail + latin1.decode(chunk)).slice(-512);
-      // eslint-disable-next-line no-control-regex
-      if (found && prompt.test(tail.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ''))) found();
+      // CSI sequences (colours) and OSC sequences (shell integration marks the prompt) go.
+      const text = tail.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\x1b\][^\x07\x1b]*(\x07|\x1b\\)/g, '');
+      if (found && prompt.test(text)) found();
     });
     try {
       hook.sendInput('yes\r');
