@@ -16,6 +16,7 @@ import { removeInstance } from '../support/global-setup';
 import { startSlipway, type RunningSlipway } from '../support/server';
 import { execEcho, execPrompt, execThroughput, headlessParse } from './diagnose';
 import { echo, interrupt, openTimed, renderer, settle, timeCommand, type OpenSteps } from './page';
+import { commandToPanel } from './panels';
 import { percentile, round, summarize } from './stats';
 import { chromiumPids, cpuSeconds, machine, rssMiB, serverPid } from './system';
 
@@ -26,8 +27,27 @@ const KEYSTROKES = 1000;
 const INTERRUPTS = 5;
 const FLOOD_BYTES = 50_000_000;
 const MB = 1_000_000;
+/** Sections to run (`BENCH_ONLY=verdict,explorer`); all when unset. */
+const SECTIONS = ['startup', 'terminal', 'verdict', 'explorer', 'crowd'] as const;
+const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((name) => name.trim()));
+const wants = (section: (typeof SECTIONS)[number]) => ONLY.has(section);
+const unknown = [...ONLY].filter((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+const VERDICT_RUNS = Number(process.env.BENCH_VERDICT_RUNS ?? 10);
+const EXPLORER_RUNS = Number(process.env.BENCH_EXPLORER_RUNS ?? 10);
+const CROWD = Number(process.env.BENCH_CROWD_CONTAINERS ?? 200);
+const FIRST_LESSON = 'images-and-containers';
 
-const TARGETS = { coldP50Ms: 1000, warmP50Ms: 200, echoP50Ms: 5, echoP99Ms: 20, throughputMBps: 20, interruptP50Ms: 200 };
+const TARGETS = {
+  coldP50Ms: 1000,
+  warmP50Ms: 200,
+  echoP50Ms: 5,
+  echoP99Ms: 20,
+  throughputMBps: 20,
+  interruptP50Ms: 200,
+  verdictP50Ms: 300,
+  explorerP50Ms: 300,
+};
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 
@@ -50,20 +70,25 @@ async function main(): Promise<void> {
   };
   try {
     const machineAtStart = machine();
-    const cold = START_RUNS > 0 ? await startTimes(browser, docker, await serve(0), 0) : undefined;
-    const warm = START_RUNS > 0 ? await startTimes(browser, docker, await serve(2), 2) : undefined;
-    const terminal = await terminalFigures(browser, docker, await serve(0));
+    const starts = wants('startup') && START_RUNS > 0;
+    const cold = starts ? await startTimes(browser, docker, await serve(0), 0) : undefined;
+    const warm = starts ? await startTimes(browser, docker, await serve(2), 2) : undefined;
+    const terminal = wants('terminal') ? await terminalFigures(browser, docker, await serve(0)) : undefined;
+    const panels = wants('verdict') || wants('explorer') || wants('crowd') ? await panelFigures(browser, docker, await serve(0)) : undefined;
     const result = {
       machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage, browser: browser.version() },
       startup: { cold, warm },
       ...terminal,
+      ...panels,
       targets: {
         coldP50: { targetMs: TARGETS.coldP50Ms, met: cold !== undefined && cold.ms.p50 <= TARGETS.coldP50Ms },
         warmP50: { targetMs: TARGETS.warmP50Ms, met: warm !== undefined && warm.ms.p50 <= TARGETS.warmP50Ms },
-        echoP50: { targetMs: TARGETS.echoP50Ms, met: terminal.echo.parsedMs.p50 <= TARGETS.echoP50Ms },
-        echoP99: { targetMs: TARGETS.echoP99Ms, met: terminal.echo.parsedMs.p99 <= TARGETS.echoP99Ms },
-        throughput: { targetMBps: TARGETS.throughputMBps, met: terminal.throughput.fold.MBps >= TARGETS.throughputMBps },
-        interruptP50: { targetMs: TARGETS.interruptP50Ms, met: terminal.interrupt.ms.p50 < TARGETS.interruptP50Ms },
+        echoP50: { targetMs: TARGETS.echoP50Ms, met: terminal !== undefined && terminal.echo.parsedMs.p50 <= TARGETS.echoP50Ms },
+        echoP99: { targetMs: TARGETS.echoP99Ms, met: terminal !== undefined && terminal.echo.parsedMs.p99 <= TARGETS.echoP99Ms },
+        throughput: { targetMBps: TARGETS.throughputMBps, met: terminal !== undefined && terminal.throughput.fold.MBps >= TARGETS.throughputMBps },
+        interruptP50: { targetMs: TARGETS.interruptP50Ms, met: terminal !== undefined && terminal.interrupt.ms.p50 < TARGETS.interruptP50Ms },
+        verdictP50: target(TARGETS.verdictP50Ms, panels?.verdict?.fromPromptMs.p50),
+        explorerP50: target(TARGETS.explorerP50Ms, panels?.explorer?.fromPromptMs.p50),
       },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -72,6 +97,11 @@ async function main(): Promise<void> {
     await browser.close();
     await removeInstance(docker, INSTANCE);
   }
+}
+
+/** A latency aim with the measured p50 (absent when its section did not run). */
+function target(targetMs: number, p50Ms: number | undefined) {
+  return { targetMs, p50Ms, met: p50Ms !== undefined && p50Ms <= targetMs };
 }
 
 /** Page open to live prompt, START_RUNS times, each learner in a new context and removed after. */
@@ -160,6 +190,88 @@ async function terminalFigures(browser: Browser, docker: Docker, slipway: Runnin
       execFoldMBps: mbps(execFold),
       headlessParseMBps: { fold: mbps(parseFold), oneLine: mbps(parseLine) },
     },
+  };
+}
+
+/** The lesson and explorer panels, in one learner's page (the crowd last: it fills the sandbox). */
+async function panelFigures(browser: Browser, docker: Docker, slipway: RunningSlipway) {
+  const { context, page } = await openTimed(browser, slipway.url);
+  const container = docker.getContainer((await learnerContainers(docker))[0]!.Id);
+  try {
+    const verdict = wants('verdict') ? await verdictLatency(page) : undefined;
+    const explorer = wants('explorer') ? await explorerLatency(page) : undefined;
+    const crowd = wants('crowd') ? await explorerCrowd(page, container) : undefined;
+    return { verdict, explorer, crowd };
+  } finally {
+    await context.close();
+  }
+}
+
+/** A step's command check: the command's prompt until its check shows passed; the lesson reset between runs. */
+async function verdictLatency(page: Page) {
+  log(`verdict: lesson ${FIRST_LESSON}, step version, ${VERDICT_RUNS} runs`);
+  await page.getByTestId('lesson-item').and(page.locator(`[data-lesson-id="${FIRST_LESSON}"]`)).click();
+  const runs = [];
+  for (let run = 0; run < VERDICT_RUNS; run++) {
+    await page.getByTestId('reset-lesson').click();
+    await page.locator('[data-testid=step][data-step-id=version]').waitFor();
+    // The server's fresh judgement after the reset (not the page's placeholder).
+    await page.locator('[data-testid=check][data-state=failed]').waitFor({ timeout: 30_000 });
+    runs.push(await commandToPanel(page, 'docker version >/dev/null', '[data-testid=check][data-passed=true]'));
+    log(`verdict ${run + 1}/${VERDICT_RUNS}: ${JSON.stringify(runs.at(-1))}`);
+  }
+  await page.getByTestId('lesson-back').click();
+  return { fromPromptMs: summarize(runs.map((one) => one.fromPromptMs)), commandMs: summarize(runs.map((one) => one.commandMs)) };
+}
+
+/** `docker network create` until its row is in the explorer panel. */
+async function explorerLatency(page: Page) {
+  log(`explorer: ${EXPLORER_RUNS} networks`);
+  const runs = [];
+  for (let run = 0; run < EXPLORER_RUNS; run++) {
+    const name = `benchnet-${run}`;
+    runs.push(await commandToPanel(page, `docker network create ${name} >/dev/null`, `[data-testid=explorer-network][data-name="${name}"]`));
+    log(`explorer ${run + 1}/${EXPLORER_RUNS}: ${JSON.stringify(runs.at(-1))}`);
+    await sleep(500);
+  }
+  return { fromPromptMs: summarize(runs.map((one) => one.fromPromptMs)), commandMs: summarize(runs.map((one) => one.commandMs)) };
+}
+
+/**
+ * CROWD containers created (not started: `docker create`, so the sandbox holds no processes
+ * for them) in one sandbox, 4 at a time: until the panel lists them all, and what that cost.
+ */
+async function explorerCrowd(page: Page, container: Docker.Container) {
+  log(`crowd: ${CROWD} containers`);
+  await settle(page, 'docker pull -q busybox >/dev/null');
+  const pid = serverPid()!;
+  const browserPids = chromiumPids();
+  const before = { rss: rssMiB(pid), server: cpuSeconds([pid]), browser: cpuSeconds(browserPids), sandbox: await sandboxMemory(container) };
+  const create = `seq 1 ${CROWD} | xargs -P 4 -I{} docker create --name c{} busybox >/dev/null`;
+  const timing = await commandToPanel(page, create, '[data-testid=explorer-container]', CROWD, 600_000);
+  const listed = { rss: rssMiB(pid), server: cpuSeconds([pid]), browser: cpuSeconds(browserPids) };
+  log(`crowd: ${JSON.stringify(timing)}; settling 10 s`);
+  await sleep(10_000);
+  const cdp = await page.context().newCDPSession(page);
+  const heap = async () => round(((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize / 1024 ** 2, 1);
+  const jsHeapMiB = await heap();
+  await cdp.send('HeapProfiler.collectGarbage');
+  const jsHeapAfterGcMiB = await heap();
+  await cdp.detach();
+  const seconds = (from: number, to: number) => round(to - from, 2);
+  return {
+    containers: CROWD,
+    mode: 'docker create (not started), 4 in parallel',
+    createSeconds: round(timing.commandMs / 1000, 1),
+    panelAfterLastCreateMs: round(timing.fromPromptMs),
+    serverRssMiB: { before: before.rss, listed: listed.rss, settled: rssMiB(pid) },
+    cpuSeconds: {
+      serverUntilListed: seconds(before.server, listed.server),
+      serverSettling10s: seconds(listed.server, cpuSeconds([pid])),
+      browserUntilListed: seconds(before.browser, listed.browser),
+    },
+    browserJsHeapMiB: { settled: jsHeapMiB, afterGc: jsHeapAfterGcMiB },
+    sandboxMemory: { before: before.sandbox, settled: await sandboxMemory(container) },
   };
 }
 
