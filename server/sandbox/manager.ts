@@ -51,6 +51,7 @@ export interface SandboxManagerOptions {
 }
 
 const NODE = 'node1';
+const REFILL_DELAY_MS = 3000;
 /** Often enough that a sandbox outlives its idle timeout by a third at most, and never busier than 1 s. */
 const reapIntervalMs = (idleTimeoutMs: number) => Math.min(30_000, Math.max(1000, Math.floor(idleTimeoutMs / 3)));
 
@@ -185,7 +186,9 @@ export class SandboxManager {
       }
     }
     this.#sessions.set(learner, { key: learner, sandbox, lastActive: Date.now() });
-    this.refillPool();
+    // Booting the replacement's engine takes a core for seconds: let the learner who just
+    // arrived get their shell and first commands first.
+    setTimeout(() => this.refillPool(), REFILL_DELAY_MS).unref();
     return sandbox;
   }
 
