@@ -79,6 +79,22 @@ test('a lesson checks itself: run blocks, a wrong command, the right one; progre
   await context.close();
 });
 
+test('the explorer marks the element a failing check is about', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await openSandbox(page, slipway.url);
+  await openLesson(page, 'running-containers');
+  await expect(page.getByTestId('step')).toHaveAttribute('data-step-id', 'detached');
+  // The step wants a container web running nginx: this one runs busybox.
+  await typeCommand(page, 'docker run -d --name web busybox sleep 600');
+  await expect(page.getByTestId('check')).toHaveAttribute('data-passed', 'false', { timeout: 90_000 });
+  const row = page.getByTestId('explorer-container').and(page.locator('[data-name="web"]'));
+  await expect(row).toHaveAttribute('data-check-failing', 'true', { timeout: 90_000 });
+  await expect(row).toContainText('check: A container named web runs nginx');
+  await typeCommand(page, 'docker rm -f web');
+  await context.close();
+});
+
 test('the lesson API answers unknown lessons with the error catalog', async ({ request }) => {
   const response = await request.get(`${slipway.url}/api/lessons/no-such-lesson`);
   expect(response.status()).toBe(404);

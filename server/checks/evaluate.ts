@@ -7,6 +7,7 @@ import { sameImage, sameImageId, normalizeImageRef } from './image-ref';
 import { probeFor, type Probe, type ProbeResult } from './probes';
 import { byteSize, durationMs, type Check, type CheckOf, type CheckType } from './schema';
 import type { CommandRecord } from './shell-integration';
+import { checkSubject, type CheckSubject } from './subject';
 import type { ContainerInfo, EngineSnapshot, ImageInfo, MountInfo, PortBinding, SandboxSnapshot } from './snapshot';
 
 export type Verdict = {
@@ -18,6 +19,8 @@ export type Verdict = {
   node: string;
   /** Set while the check waits for this probe's result (file and script checks). */
   needs?: Probe;
+  /** The explorer element the check is about, if any (see subject.ts). */
+  subject?: CheckSubject;
 };
 
 type Outcome = { passed: boolean; reason: string };
@@ -32,7 +35,8 @@ export function evaluateChecks(
 ): Verdict[] {
   const results = new Map(probeResults.map((result) => [result.id, result]));
   return checks.map((check, index) => {
-    const verdict = { title: check.title ?? describeCheck(check), type: check.type, node: check.node };
+    const subject = checkSubject(check);
+    const verdict = { title: check.title ?? describeCheck(check), type: check.type, node: check.node, ...(subject ? { subject } : {}) };
     if (check.type === 'file' || check.type === 'script') {
       const probe = probeFor(check, index)!;
       const result = results.get(probe.id);

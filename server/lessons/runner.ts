@@ -30,7 +30,13 @@ export async function judgeChecks(judge: StepJudge, checks: readonly Check[], hi
 }
 
 export function toWire(verdicts: readonly Verdict[]): CheckVerdict[] {
-  return verdicts.map(({ title, passed, reason, needs }) => ({ title, passed, reason, ...(needs ? { pending: true } : {}) }));
+  return verdicts.map(({ title, passed, reason, needs, subject }) => ({
+    title,
+    passed,
+    reason,
+    ...(needs ? { pending: true } : {}),
+    ...(subject ? { subject } : {}),
+  }));
 }
 
 export async function runProbe(judge: StepJudge, probe: Probe): Promise<ProbeResult> {

@@ -11,6 +11,14 @@ export const LESSON_LOCALES = ['en', 'zh'] as const;
 export const LessonLocale = z.enum(LESSON_LOCALES);
 export type LessonLocale = z.infer<typeof LessonLocale>;
 
+/** The explorer element a check is about (server/checks/subject.ts), marked there while it fails. */
+export const CheckSubject = z.object({
+  kind: z.enum(['container', 'image', 'network', 'volume', 'service']),
+  /** Images as "repository:tag", as the explorer lists their tags. */
+  name: z.string(),
+});
+export type CheckSubject = z.infer<typeof CheckSubject>;
+
 export const CheckVerdict = z.object({
   title: z.string(),
   passed: z.boolean(),
@@ -18,6 +26,8 @@ export const CheckVerdict = z.object({
   reason: z.string(),
   /** True while a file or script check has not been looked at yet. */
   pending: z.boolean().optional(),
+  /** Absent for checks about no element (command, file, script, swarm) and from older servers. */
+  subject: CheckSubject.optional(),
 });
 export type CheckVerdict = z.infer<typeof CheckVerdict>;
 

@@ -35,6 +35,14 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(JSON.stringify({ type: 'sandbox', state: 'ready' })).ok).toBe(true);
     expect(parseServerMessage(JSON.stringify({ type: 'error', code: 'NOT_A_CODE', message: 'x' })).ok).toBe(false);
   });
+
+  it('accepts verdicts with and without a subject', () => {
+    const verdicts = (subject?: unknown) =>
+      JSON.stringify({ type: 'verdicts', lessonId: 'l', stepId: 's', complete: false, verdicts: [{ title: 't', passed: false, reason: 'r', ...(subject ? { subject } : {}) }] });
+    expect(parseServerMessage(verdicts()).ok).toBe(true);
+    expect(parseServerMessage(verdicts({ kind: 'container', name: 'web' })).ok).toBe(true);
+    expect(parseServerMessage(verdicts({ kind: 'file', name: '/etc/hosts' })).ok).toBe(false);
+  });
 });
 
 describe('terminal frames', () => {

@@ -3,6 +3,7 @@
  * that step's checks and the learner's progress. The catalog comes over HTTP; verdicts and
  * progress over the WebSocket (see server/protocol/lessons.ts).
  */
+import { failingChecks } from './explorer-model';
 import {
   LessonDetail,
   LessonList,
@@ -31,6 +32,8 @@ export class Lessons {
 
   readonly step = $derived(this.lesson?.steps[this.stepIndex]);
   readonly stepVerdicts = $derived(this.verdicts && this.verdicts.stepId === this.step?.id ? this.verdicts : undefined);
+  /** The current step's failing checks about an explorer element, which the explorer marks. */
+  readonly failingChecks = $derived(failingChecks(this.stepVerdicts?.verdicts ?? []));
 
   constructor(private readonly send: (message: ClientMessage) => void) {}
 
