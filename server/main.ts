@@ -71,6 +71,11 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  // One learner's failed background task (a reap, a refresh) must not stop the server for
+  // everyone: it is logged, and the rest goes on.
+  process.on('unhandledRejection', (reason) => {
+    log(`unexpected failure in the background: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  });
   return { url, app, manager };
 }
 

@@ -80,7 +80,9 @@ export class SandboxManager {
   /** Finds sandboxes left by an earlier run, removes what is stale, starts the reaper and pool. */
   async start(): Promise<void> {
     await this.#adopt();
-    this.#reaper = setInterval(() => void this.reapIdle(Date.now()), reapIntervalMs(this.options.idleTimeoutMs));
+    this.#reaper = setInterval(() => {
+      this.reapIdle(Date.now()).catch((error: Error) => this.#log(`reaping failed: ${error.message}`));
+    }, reapIntervalMs(this.options.idleTimeoutMs));
     this.#reaper.unref();
     this.refillPool();
   }
@@ -142,15 +144,19 @@ export class SandboxManager {
       lastActive: session.lastActive,
     }));
     const idle = idleSessions(activity, now, this.options.idleTimeoutMs);
-    for (const learner of idle) {
-      const session = this.#sessions.get(learner)!;
-      this.#sessions.delete(learner);
-      this.#expired.add(learner);
+    // Taken out before the first await: removing takes seconds, and a reap that starts
+    // meanwhile must not find (and reap) the same sessions again.
+    const reaped = idle.map((learner) => this.#sessions.get(learner)!);
+    for (const session of reaped) {
+      this.#sessions.delete(session.key);
+      this.#expired.add(session.key);
+    }
+    for (const session of reaped) {
       this.#log(`reaping idle sandbox ${session.sandbox.name}`);
-      this.options.onExpired?.(learner);
+      this.options.onExpired?.(session.key);
       await this.#remove(session.sandbox);
     }
-    if (idle.length > 0) this.refillPool();
+    if (reaped.length > 0) this.refillPool();
     return idle;
   }
 
