@@ -3,29 +3,14 @@
  * a second of the command finishing, published ports open through Slipway's preview proxy
  * for their owner only, and removals show in the panel and the diff line.
  */
-import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
-import { startSlipway, type RunningSlipway } from './support/server';
+import { expect, test } from './support/fixtures';
 import { openSandbox, run } from './support/terminal';
 
 /** The panel must show a command's result this soon after the command finished. */
 const PANEL_LATENCY_MS = 1000;
 
-let slipway: RunningSlipway;
-
-test.beforeAll(async () => {
-  slipway = await startSlipway();
-});
-
-test.afterAll(async () => {
-  await slipway?.stop();
-});
-
-async function learner(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1400, height: 900 } });
-}
-
-test('the explorer shows what commands create and remove, and previews published ports for their owner only', async ({ browser }) => {
-  const context = await learner(browser);
+test('the explorer shows what commands create and remove, and previews published ports for their owner only', async ({ slipway, newLearner }) => {
+  const context = await newLearner();
   const page = await context.newPage();
   await openSandbox(page, slipway.url);
   const explorer = page.getByTestId('explorer');
@@ -54,7 +39,7 @@ test('the explorer shows what commands create and remove, and previews published
   // Another learner (their own cookie) and nobody (no cookie) get the catalog's 404.
   // (Preview paths are the requesting learner's own: had this learner a sandbox, the same
   // path would reach *their* node1, never this one.)
-  const other = await learner(browser);
+  const other = await newLearner();
   const cookie = await other.request.get(slipway.url);
   expect(cookie.headers()['set-cookie']).toContain('slipway_learner=');
   const theirs = await other.request.get(`${slipway.url}${href}`);
@@ -74,5 +59,4 @@ test('the explorer shows what commands create and remove, and previews published
   await expect(web).toHaveCount(0, { timeout: PANEL_LATENCY_MS });
   test.info().annotations.push({ type: 'removal latency', description: `${Date.now() - removed} ms after the command finished` });
   await expect(page.getByTestId('command-diff')).toContainText('- container web', { timeout: PANEL_LATENCY_MS });
-  await context.close();
 });

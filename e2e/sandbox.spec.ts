@@ -1,26 +1,11 @@
 /**
  * The foundation, end to end: a real sandbox per learner in a real browser terminal.
  */
-import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
-import { startSlipway, type RunningSlipway } from './support/server';
+import { expect, test } from './support/fixtures';
 import { openSandbox, run, screenText, waitForScreen } from './support/terminal';
 
-let slipway: RunningSlipway;
-
-test.beforeAll(async () => {
-  slipway = await startSlipway();
-});
-
-test.afterAll(async () => {
-  await slipway?.stop();
-});
-
-async function learner(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1400, height: 900 } });
-}
-
-test('a learner gets a prompt, runs hello-world offline, and keeps the shell across a refresh', async ({ browser }) => {
-  const context = await learner(browser);
+test('a learner gets a prompt, runs hello-world offline, and keeps the shell across a refresh', async ({ slipway, newLearner }) => {
+  const context = await newLearner();
   const page = await context.newPage();
   await openSandbox(page, slipway.url);
 
@@ -40,11 +25,10 @@ test('a learner gets a prompt, runs hello-world offline, and keeps the shell acr
   // The same shell: its variables and the learner's container are still there.
   await run(page, 'clear; echo "mark=$SLIPWAY_MARK"; docker ps --format "again:{{.Names}}"', /again:web/);
   expect(await screenText(page)).toContain('mark=kept-42');
-  await context.close();
 });
 
-test('two learners get two sandboxes that cannot see or reach each other', async ({ browser }) => {
-  const [alice, bob] = [await learner(browser), await learner(browser)];
+test('two learners get two sandboxes that cannot see or reach each other', async ({ slipway, newLearner }) => {
+  const [alice, bob] = [await newLearner(), await newLearner()];
   const a = await alice.newPage();
   const b = await bob.newPage();
   await openSandbox(a, slipway.url);
@@ -61,12 +45,10 @@ test('two learners get two sandboxes that cannot see or reach each other', async
 
   await run(b, `clear; ping -c 1 -W 2 ${aliceIp} >/dev/null 2>&1 && echo reach=yes || echo reach=no`, /reach=(yes|no)/);
   expect(await screenText(b)).toContain('reach=no');
-  await alice.close();
-  await bob.close();
 });
 
-test('a sandbox cannot reach the host engine, Slipway files, or the host disks', async ({ browser }) => {
-  const context = await learner(browser);
+test('a sandbox cannot reach the host engine, Slipway files, or the host disks', async ({ slipway, newLearner }) => {
+  const context = await newLearner();
   const page = await context.newPage();
   await openSandbox(page, slipway.url);
 
@@ -100,5 +82,4 @@ test('a sandbox cannot reach the host engine, Slipway files, or the host disks',
     90_000,
   );
   expect(await screenText(page)).toContain('push=refused');
-  await context.close();
 });
