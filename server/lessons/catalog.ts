@@ -1,19 +1,7 @@
 /**
- * Images the sandboxes have offline. A placeholder until the sandbox module owns the catalog:
- * lessons may only use these. Tags are listed; a bare name means its `latest` tag.
+ * Images the sandboxes have offline, as lessons name them: the image catalog's entries
+ * (server/images/definitions.ts). Lessons may use only these.
  */
-export const CATALOG_IMAGES: readonly string[] = [
-  'hello-world',
-  'busybox',
-  'debian:trixie-slim',
-  'debian:trixie',
-  'debian:latest',
-  'debian:bookworm-slim',
-  'debian:bookworm',
-  'nginx',
-  'redis',
-  'python:3',
-  'python:latest',
-  'python:3-slim',
-  'registry:2',
-];
+import { CATALOG } from '../images/definitions';
+
+export const CATALOG_IMAGES: readonly string[] = CATALOG.map(({ name, tag }) => `${name}:${tag}`);
