@@ -4,15 +4,11 @@
  * `snapshotFromEngine` builds it from Engine API JSON.
  */
 import { z } from 'zod';
+import { ContainerStatus, PortView } from '../protocol/explorer';
 
-export const PortBinding = z.object({
-  containerPort: z.number().int(),
-  protocol: z.string(),
-  /** Absent when the port is only exposed, not published. */
-  hostPort: z.number().int().optional(),
-  hostIp: z.string().optional(),
-});
-export type PortBinding = z.infer<typeof PortBinding>;
+/** A port as checks see it is a port as the explorer shows it. */
+export const PortBinding = PortView;
+export type PortBinding = PortView;
 
 export const MountInfo = z.object({
   type: z.string(),
@@ -30,7 +26,7 @@ export const ContainerInfo = z.object({
   /** The image as the learner named it (`nginx`, `nginx:1.27`), or an id when run by id. */
   image: z.string(),
   imageId: z.string(),
-  status: z.enum(['created', 'running', 'paused', 'restarting', 'exited', 'removing', 'dead']),
+  status: ContainerStatus,
   /** Meaningful once the container has exited. */
   exitCode: z.number().int().optional(),
   ports: z.array(PortBinding),
