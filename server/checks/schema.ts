@@ -4,10 +4,9 @@
  * field name is an error with a line number rather than a check that silently passes.
  */
 import { z } from 'zod';
+import { FIRST_NODE, NodeName } from '../protocol/nodes';
 
-/** Sandbox nodes are named node1, node2, ... (one Docker engine each). */
-export const NodeName = z.string().regex(/^node[1-9]$/, 'expected a node name such as node1 or node2');
-export type NodeName = z.infer<typeof NodeName>;
+export { NodeName } from '../protocol/nodes';
 
 const regexSource = z.string().refine(
   (source) => {
@@ -63,7 +62,7 @@ const base = {
   /** What the learner is asked to do, shown beside the verdict; a default is derived otherwise. */
   title: z.string().min(1).optional(),
   /** Which sandbox node's engine or shell the check looks at. */
-  node: NodeName.default('node1'),
+  node: NodeName.default(FIRST_NODE),
 };
 
 const CommandCheck = z

@@ -14,6 +14,16 @@ export const ERRORS = {
     close: 4429,
     message: 'Slipway is full: every sandbox is in use. Try again in a few minutes.',
   },
+  NODE_LIMIT_REACHED: {
+    status: 409,
+    close: 4419,
+    message: 'Your session already has as many nodes as it may hold. Remove one before adding another.',
+  },
+  NODE_NOT_FOUND: {
+    status: 404,
+    close: 4424,
+    message: 'There is no such node in your session (node1 cannot be removed on its own: reset the sandbox instead).',
+  },
   SANDBOX_FAILED: {
     status: 500,
     close: 4500,

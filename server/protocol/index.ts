@@ -3,4 +3,5 @@ export * from './explorer';
 export * from './flow-control';
 export * from './lessons';
 export * from './messages';
+export * from './nodes';
 export * from './format';

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { ERRORS, type ErrorCode } from './errors';
 import { Change, DetailsView, ExplorerView, ObjectKind } from './explorer';
 import { CheckNowMessage, LessonResetMessage, LessonSelectMessage, ProgressMessage, VerdictsMessage } from './lessons';
+import { NodeAddMessage, NodeRemoveMessage, NodesMessage } from './nodes';
 
 export const PROTOCOL_VERSION = 1;
 export const WS_PATH = '/ws';
@@ -32,6 +33,9 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), channel, bytes: z.number().int().positive() }),
   z.object({ type: z.literal('restart-shell'), channel }),
   z.object({ type: z.literal('reset-sandbox') }),
+  // nodes: start one more node, remove one (never node1)
+  NodeAddMessage,
+  NodeRemoveMessage,
   // explorer: a readable summary of one object, and following a container's logs
   z.object({ type: z.literal('explorer-details'), node: z.string(), kind: ObjectKind, id: z.string().min(1).max(256) }),
   z.object({ type: z.literal('logs-follow'), node: z.string(), container: z.string().min(1).max(256) }),
@@ -69,6 +73,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     exitCode: z.number().int().nullable().optional(),
   }),
   z.object({ type: z.literal('error'), code: errorCode, message: z.string() }),
+  // nodes: the session's nodes and their terminal channels, whenever they change
+  NodesMessage,
   // explorer: the whole view (on attach and whenever it settles), what a command changed,
   // one object's summary, and followed log output
   z.object({

@@ -9,20 +9,36 @@ import type { Sandbox } from '../sandbox/manager';
 import type { Disposable } from '../terminal/terminal-process';
 import type { ExecResult } from './sandbox-exec';
 
+/** One ready node of the session: a sandbox with its own Docker engine. */
+export interface SessionNode {
+  /** node1, node2, ... */
+  readonly name: string;
+  readonly sandbox: Sandbox;
+  /** The Docker engine inside this node. */
+  readonly engine: Docker;
+  /** Runs a script on this node beside (not in) the learner's shell. */
+  exec(script: string, timeoutMs: number): Promise<ExecResult>;
+}
+
 export interface SessionContext {
   /** The learner key (a hash of their token), for storage keyed by learner. */
   readonly learner: string;
-  readonly sandbox: Sandbox;
-  /** The Docker engine inside the learner's sandbox (node1). */
-  readonly engine: Docker;
+  /** The session's ready nodes, node1 first. */
+  nodes(): readonly SessionNode[];
+  node(name: string): SessionNode | undefined;
+  /** Fires after a node became ready or was removed, with the ready nodes then. */
+  onNodesChanged(listener: (nodes: readonly SessionNode[]) => void): Disposable;
+  /**
+   * Starts nodes until the session holds node1 .. node<count> (a lesson's `nodes:`); resolves
+   * once they are ready. Never removes nodes. Rejects with a SlipwayError when Slipway is full.
+   */
+  ensureNodes(count: number): Promise<void>;
   /** Sends to the learner's page, if one is connected; dropped otherwise. */
   send(message: ServerMessage): void;
-  /** Every command the learner's shell finished, as shell integration reported it. */
+  /** Every command a shell of the session finished (any node), as shell integration reported it. */
   onCommand(listener: (record: CommandRecord) => void): Disposable;
   /** Commands so far in this session, oldest first. */
   readonly history: readonly CommandRecord[];
-  /** Runs a script in the sandbox beside (not in) the learner's shell. */
-  exec(script: string, timeoutMs: number): Promise<ExecResult>;
   log(line: string): void;
 }
 

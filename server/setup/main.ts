@@ -122,13 +122,19 @@ async function main(): Promise<number> {
       await prepare(config, true);
       return runStage('Benchmarks', 'node_modules/.bin/tsx', ['e2e/bench/main.ts']) ? 0 : 1;
     }
+    case 'engine-start': {
+      // For developers and helper scripts: the engine and images, ready, and where to reach them.
+      const prepared = await prepare(config, false);
+      say(`Engine ready: DOCKER_HOST=${engineUrl(prepared)}`);
+      return 0;
+    }
     case 'engine-stop': {
       const stopped = await stopPrivateEngine(privateEnginePaths(config.stateDir));
       say(stopped ? "Stopped Slipway's private engine." : "Slipway's private engine was not running.");
       return 0;
     }
     default:
-      console.error(`unknown command: ${command ?? '(none)'}; expected start, test, bench or engine-stop`);
+      console.error(`unknown command: ${command ?? '(none)'}; expected start, test, bench, engine-start or engine-stop`);
       return 2;
   }
 }
