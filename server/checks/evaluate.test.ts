@@ -60,6 +60,16 @@ describe('command checks', () => {
     expect(reasonOf({ type: 'command', contains: 'docker ps', node: 'node2' }, { history })).toBe(
       'fail: you have not run any command on node2 yet',
     );
+    const both = [...history, record('docker swarm join --token x node1:2377', 0, 'node2')];
+    expect(reasonOf({ type: 'command', contains: 'docker ps', node: 'node2' }, { history: both })).toBe(
+      'fail: you have not run a command containing `docker ps` on node2 yet (the last one was `docker swarm join --token x node1:2377`)',
+    );
+    expect(reasonOf({ type: 'command', contains: 'swarm join' }, { history: both })).toBe(
+      'fail: you have not run a command containing `swarm join` yet (the last one was `docker images`)',
+    );
+    expect(reasonOf({ type: 'command', contains: 'swarm join', node: 'node2' }, { history: both })).toBe(
+      'pass: you ran `docker swarm join --token x node1:2377`',
+    );
   });
 });
 
@@ -164,8 +174,12 @@ describe('swarm checks', () => {
   });
 
   it('fail clearly when the node is missing', () => {
-    const [verdict] = evaluateChecks([Check.parse({ type: 'swarm', node: 'node2' })], { node1: snapshot }, []);
-    expect(verdict).toMatchObject({ passed: false, reason: 'node2 is not running, so nothing can be checked there' });
+    const checks = [Check.parse({ type: 'swarm', node: 'node2' }), Check.parse({ type: 'script', node: 'node2', run: 'true' })];
+    const verdicts = evaluateChecks(checks, { node1: snapshot }, []);
+    expect(verdicts.map(({ passed, reason, needs }) => ({ passed, reason, needs }))).toEqual([
+      { passed: false, reason: 'node2 is not running yet, so nothing can be checked there', needs: undefined },
+      { passed: false, reason: 'node2 is not running yet, so nothing can be checked there', needs: undefined },
+    ]);
   });
 });
 

@@ -27,6 +27,10 @@ type Outcome = { passed: boolean; reason: string };
 const pass = (reason: string): Outcome => ({ passed: true, reason });
 const fail = (reason: string): Outcome => ({ passed: false, reason });
 
+/**
+ * `snapshots` holds every running node the checks look at (command checks only need the
+ * history, which says on which node each command ran).
+ */
 export function evaluateChecks(
   checks: readonly Check[],
   snapshots: SandboxSnapshot,
@@ -37,17 +41,18 @@ export function evaluateChecks(
   return checks.map((check, index) => {
     const subject = checkSubject(check);
     const verdict = { title: check.title ?? describeCheck(check), type: check.type, node: check.node, ...(subject ? { subject } : {}) };
+    if (check.type === 'command') {
+      return { ...verdict, ...judgeCommand(check, history.filter((record) => record.node === check.node)) };
+    }
+    // A node without a snapshot is not running: nothing about it can pass, probes included.
+    const snapshot = snapshots[check.node];
+    if (!snapshot) return { ...verdict, passed: false, reason: `${check.node} is not running yet, so nothing can be checked there` };
     if (check.type === 'file' || check.type === 'script') {
       const probe = probeFor(check, index)!;
       const result = results.get(probe.id);
       if (!result || result.kind !== probe.kind) return { ...verdict, passed: false, reason: 'not checked yet', needs: probe };
       return { ...verdict, ...judgeProbe(check, result) };
     }
-    if (check.type === 'command') {
-      return { ...verdict, ...judgeCommand(check, history.filter((record) => record.node === check.node)) };
-    }
-    const snapshot = snapshots[check.node];
-    if (!snapshot) return { ...verdict, passed: false, reason: `${check.node} is not running, so nothing can be checked there` };
     return { ...verdict, ...judgeEngine(check, snapshot) };
   });
 }
