@@ -39,6 +39,7 @@ const Environment = z.object({
   DOCKER_HOST: z.string().min(1).optional(),
   SLIPWAY_MAX_SANDBOXES: count(1, 1000).default(10),
   SLIPWAY_POOL_SIZE: count(0, 50).default(2),
+  SLIPWAY_MAX_NODES: count(1, 9).default(5),
   SLIPWAY_IDLE_TIMEOUT: duration.prefault('2h'),
   SLIPWAY_SANDBOX_MEMORY: byteSize.prefault('3g'),
   SLIPWAY_SANDBOX_STORAGE: byteSize.prefault('4g'),
@@ -69,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dockerHost: values.DOCKER_HOST,
     maxSandboxes: values.SLIPWAY_MAX_SANDBOXES,
     poolSize: values.SLIPWAY_POOL_SIZE,
+    maxNodes: values.SLIPWAY_MAX_NODES,
     idleTimeoutMs: values.SLIPWAY_IDLE_TIMEOUT,
     sandbox: {
       memoryBytes: values.SLIPWAY_SANDBOX_MEMORY,

@@ -40,6 +40,7 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
     catalogContainer: prepared.catalogContainer,
     limits: config.sandbox,
     maxSandboxes: config.maxSandboxes,
+    maxNodes: config.maxNodes,
     poolSize: config.poolSize,
     idleTimeoutMs: config.idleTimeoutMs,
     log,

@@ -42,10 +42,10 @@ export interface AppOptions {
 export type ApiRoute = (url: URL, learner: string | null) => { status: number; body: unknown } | null;
 
 export function createApp({ config, manager, services = [], routes = [], log, webRoot }: AppOptions) {
-  const hub = new LearnerHub(manager, services, log);
+  const hub = new LearnerHub(manager, services, config.maxNodes, log);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
-  const preview = createPreviewProxy({ sandboxOf: (learner) => manager.sandboxOf(learner), log });
+  const preview = createPreviewProxy({ sandboxOf: (learner, node) => manager.sandboxOf(learner, node), log });
 
   const server = createServer((request, response) => {
     // The learner's own app, through the port preview: none of Slipway's headers apply.

@@ -7,9 +7,11 @@
 import type { WebSocket } from 'ws';
 import {
   ERRORS,
+  FIRST_NODE,
   PROTOCOL_VERSION,
   SlipwayError,
   decodeTerminalFrame,
+  nodeChannel,
   parseClientMessage,
   type ClientMessage,
   type ErrorCode,
@@ -17,8 +19,7 @@ import {
 } from '../protocol';
 import type { Sandbox, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
-import { innerEngine, sandboxAddress } from '../session/inner-engine';
-import { LearnerSession, SHELL_CHANNEL } from '../session/learner-session';
+import { LearnerSession } from '../session/learner-session';
 import type { Viewer } from '../terminal/terminal-channel';
 
 const DEFAULT_SIZE = { cols: 100, rows: 30 };
@@ -35,6 +36,7 @@ export class LearnerHub {
   constructor(
     private readonly manager: SandboxManager,
     private readonly services: readonly ServiceFactory[],
+    private readonly maxNodes: number,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -119,8 +121,18 @@ export class LearnerHub {
     if (learner.socket !== socket) return;
     if (!learner.session) {
       try {
-        const engine = innerEngine(await sandboxAddress(sandbox));
-        learner.session ??= new LearnerSession(key, sandbox, engine, learner.size, this.services, this.log);
+        const session = await LearnerSession.open({
+          learner: key,
+          // A restarted Slipway adopts every node of the session, not only the one acquired.
+          nodes: this.manager.nodesOf(key),
+          provider: { add: (node) => this.manager.addNode(key, node), remove: (node) => this.manager.removeNode(key, node) },
+          maxNodes: this.maxNodes,
+          size: learner.size,
+          services: this.services,
+          log: this.log,
+        });
+        if (learner.session || learner.socket !== socket) session.dispose();
+        else learner.session = session;
       } catch (error) {
         this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
         send(socket, { type: 'sandbox', state: 'failed', detail: ERRORS.SANDBOX_FAILED.message });
@@ -128,7 +140,7 @@ export class LearnerHub {
         return;
       }
     }
-    if (learner.socket !== socket) return;
+    if (learner.socket !== socket || !learner.session) return;
     send(socket, { type: 'sandbox', state: 'ready' });
     await learner.session.attach(viewer);
   }
@@ -154,8 +166,8 @@ export class LearnerHub {
   #handleOwn(key: string, learner: Learner, viewer: Viewer, message: ClientMessage): boolean {
     switch (message.type) {
       case 'resize':
-        if (message.channel === SHELL_CHANNEL) learner.size = { cols: message.cols, rows: message.rows };
-        learner.session?.terminal(message.channel)?.resize(message.cols, message.rows);
+        if (message.channel === nodeChannel(FIRST_NODE)) learner.size = { cols: message.cols, rows: message.rows };
+        learner.session?.resize(message.channel, message.cols, message.rows);
         return true;
       case 'ack':
         learner.session?.terminal(message.channel)?.acknowledge(message.bytes);
@@ -163,6 +175,12 @@ export class LearnerHub {
       case 'restart-shell':
         void learner.session?.terminal(message.channel)?.restart();
         return true;
+      case 'node-add':
+        learner.session?.addNode().catch((error: Error) => reportError(viewer, error));
+        return learner.session !== null;
+      case 'node-remove':
+        learner.session?.removeNode(message.node).catch((error: Error) => reportError(viewer, error));
+        return learner.session !== null;
       case 'reset-sandbox': {
         const socket = learner.socket;
         if (!socket) return true;
@@ -192,6 +210,12 @@ function socketViewer(socket: WebSocket): Viewer {
 
 function progress(socket: WebSocket) {
   return (detail: string, warm: boolean) => send(socket, { type: 'sandbox', state: 'starting', detail, warm });
+}
+
+/** A failed node request: the page shows the catalog's words; the connection stays. */
+function reportError(viewer: Viewer, error: Error): void {
+  const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
+  viewer.sendMessage({ type: 'error', code, message: error.message });
 }
 
 function reject(viewer: Viewer, detail: string): void {

@@ -37,7 +37,7 @@ beforeAll(async () => {
   appPort = await listen(app);
 
   const preview = createPreviewProxy({
-    sandboxOf: (learner) => (learner === learnerKey(OWNER) ? sandbox : undefined),
+    sandboxOf: (learner, node) => (learner === learnerKey(OWNER) && node === sandbox.node ? sandbox : undefined),
     addressOf: async () => '127.0.0.1',
     log: () => undefined,
   });

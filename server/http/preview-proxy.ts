@@ -201,7 +201,8 @@ function guard(request: ReturnType<typeof httpRequest>): void {
 }
 
 export interface PreviewProxyOptions {
-  sandboxOf(learner: string): Sandbox | undefined;
+  /** The learner's node of that name, if their session holds it. */
+  sandboxOf(learner: string, node: string): Sandbox | undefined;
   /** Where the sandbox's published ports are reachable; `sandboxAddress` by default. */
   addressOf?: (sandbox: Sandbox) => Promise<string>;
   log: (line: string) => void;
@@ -214,8 +215,8 @@ export function createPreviewProxy({ sandboxOf, addressOf = sandboxAddress, log 
   async function resolve(request: IncomingMessage, target: PreviewTarget): Promise<string | null> {
     const token = tokenOf(request);
     if (!token || BLOCKED_PORTS.has(target.port)) return null;
-    const sandbox = sandboxOf(learnerKey(token));
-    if (!sandbox || sandbox.node !== target.node) return null;
+    const sandbox = sandboxOf(learnerKey(token), target.node);
+    if (!sandbox) return null;
     const cached = addresses.get(sandbox.id);
     if (cached && Date.now() - cached.at < PREVIEW_TIMING.ADDRESS_TTL_MS) return cached.address;
     try {

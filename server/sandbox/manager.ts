@@ -1,11 +1,12 @@
 /**
- * Owns every sandbox on the engine: one per learner, plus a small warm pool. Sandboxes
- * are found again by their labels and names after a Slipway restart, reaped after a
- * configured idle time, and limited to a configured number.
+ * Owns every sandbox on the engine: each learner's nodes (node1, and the more a lesson or
+ * the learner asks for, all on the learner's own network), plus a small warm pool of
+ * node1s. Sandboxes are found again by their labels and names after a Slipway restart,
+ * reaped after a configured idle time, and limited to a configured number.
  */
 import type Docker from 'dockerode';
-import { SlipwayError } from '../protocol';
-import { idleSessions, planAcquire, poolShortfall } from './policy';
+import { FIRST_NODE, SlipwayError, nodeIndex } from '../protocol';
+import { idleSessions, planAcquire, planAddNode, poolShortfall } from './policy';
 import {
   CATALOG_ALIAS,
   LABELS,
@@ -31,7 +32,10 @@ export interface Sandbox {
 
 interface Session {
   key: string;
-  sandbox: Sandbox;
+  /** The learner's own network, which every node of the session joins. */
+  network: string;
+  /** By node name; node1 is always there. */
+  nodes: Map<string, Sandbox>;
   lastActive: number;
 }
 
@@ -42,7 +46,10 @@ export interface SandboxManagerOptions {
   /** The catalog registry container, joined to every sandbox network; null when absent. */
   catalogContainer: string | null;
   limits: SandboxLimits;
+  /** Sandbox containers in all: every node of every session, pooled ones included. */
   maxSandboxes: number;
+  /** Nodes one session may hold. */
+  maxNodes: number;
   poolSize: number;
   idleTimeoutMs: number;
   log?: (line: string) => void;
@@ -50,7 +57,6 @@ export interface SandboxManagerOptions {
   onExpired?: (learner: string) => void;
 }
 
-const NODE = 'node1';
 const REFILL_DELAY_MS = 3000;
 /** Often enough that a sandbox outlives its idle timeout by a third at most, and never busier than 1 s. */
 const reapIntervalMs = (idleTimeoutMs: number) => Math.min(30_000, Math.max(1000, Math.floor(idleTimeoutMs / 3)));
@@ -59,6 +65,8 @@ export class SandboxManager {
   readonly #sessions = new Map<string, Session>();
   readonly #pool: Sandbox[] = [];
   readonly #acquiring = new Map<string, Promise<Sandbox>>();
+  /** Nodes being added, by container name, so a second request for one waits for the first. */
+  readonly #adding = new Map<string, Promise<Sandbox>>();
   readonly #expired = new Set<string>();
   /** Open pages per learner; kept apart from sessions because a page connects before its sandbox exists. */
   readonly #viewers = new Map<string, number>();
@@ -74,7 +82,13 @@ export class SandboxManager {
   ) {}
 
   get counts() {
-    return { sessions: this.#sessions.size, pooled: this.#pool.length, starting: this.#starting, max: this.options.maxSandboxes };
+    return {
+      sessions: this.#sessions.size,
+      nodes: this.#nodeCount(),
+      pooled: this.#pool.length,
+      starting: this.#starting,
+      max: this.options.maxSandboxes,
+    };
   }
 
   /** Finds sandboxes left by an earlier run, removes what is stale, starts the reaper and pool. */
@@ -94,8 +108,15 @@ export class SandboxManager {
     await this.#refilling;
   }
 
-  sandboxOf(learner: string): Sandbox | undefined {
-    return this.#sessions.get(learner)?.sandbox;
+  /** One node of the learner's session. */
+  sandboxOf(learner: string, node: string = FIRST_NODE): Sandbox | undefined {
+    return this.#sessions.get(learner)?.nodes.get(node);
+  }
+
+  /** Every node of the learner's session, node1 first. */
+  nodesOf(learner: string): Sandbox[] {
+    const nodes = [...(this.#sessions.get(learner)?.nodes.values() ?? [])];
+    return nodes.sort((a, b) => nodeIndex(a.node) - nodeIndex(b.node));
   }
 
   /** True once: the learner's sandbox was reaped since they last connected. */
@@ -105,8 +126,8 @@ export class SandboxManager {
 
   /** The learner's sandbox: their own if it exists, else one from the pool, else a new one. */
   acquire(learner: string, progress: (detail: string, warm: boolean) => void = () => {}): Promise<Sandbox> {
-    const existing = this.#sessions.get(learner);
-    if (existing) return Promise.resolve(existing.sandbox);
+    const existing = this.#sessions.get(learner)?.nodes.get(FIRST_NODE);
+    if (existing) return Promise.resolve(existing);
     const pending = this.#acquiring.get(learner);
     if (pending) return pending;
     const acquiring = this.#assign(learner, progress).finally(() => this.#acquiring.delete(learner));
@@ -126,14 +147,57 @@ export class SandboxManager {
     if (session) session.lastActive = Date.now();
   }
 
-  /** Throws the learner's sandbox away and gives them a fresh one. */
-  async reset(learner: string, progress?: (detail: string, warm: boolean) => void): Promise<Sandbox> {
+  /** Starts node `name` (node2 ...) on the learner's network; the session must exist. */
+  addNode(learner: string, name: string): Promise<Sandbox> {
+    const session = this.#sessions.get(learner);
+    if (!session) return Promise.reject(new SlipwayError('SANDBOX_FAILED', `learner ${learner.slice(0, 8)} has no session to add ${name} to`));
+    const existing = session.nodes.get(name);
+    if (existing) return Promise.resolve(existing);
+    const container = learnerContainerName(learner, name);
+    const pending = this.#adding.get(container);
+    if (pending) return pending;
+    const plan = planAddNode(session.nodes.size + this.#addingFor(learner), this.options.maxNodes, {
+      total: this.#total(),
+      max: this.options.maxSandboxes,
+    });
+    if (plan === 'node-limit') return Promise.reject(new SlipwayError('NODE_LIMIT_REACHED', `at most ${this.options.maxNodes}`));
+    if (plan === 'full') return Promise.reject(new SlipwayError('SANDBOX_LIMIT_REACHED'));
+    const adding = this.#create(container, name, session.network)
+      .then((sandbox) => {
+        // Reset or reaped meanwhile: the node, and the old session's network, belong to nobody.
+        if (this.#sessions.get(learner) !== session) {
+          void this.#remove(sandbox);
+          throw new SlipwayError('SANDBOX_FAILED', `the session ended while ${name} was starting`);
+        }
+        session.nodes.set(name, sandbox);
+        return sandbox;
+      })
+      .finally(() => this.#adding.delete(container));
+    this.#adding.set(container, adding);
+    return adding;
+  }
+
+  /** Removes one node (never node1: a session without it is reset instead). */
+  async removeNode(learner: string, name: string): Promise<void> {
+    const session = this.#sessions.get(learner);
+    const sandbox = session?.nodes.get(name);
+    if (!session || !sandbox || name === FIRST_NODE) throw new SlipwayError('NODE_NOT_FOUND', name);
+    session.nodes.delete(name);
+    await this.#removeContainer(sandbox);
+  }
+
+  /** Removes every node of the learner's session and its network. */
+  async release(learner: string): Promise<void> {
     await this.#acquiring.get(learner)?.catch(() => undefined);
     const session = this.#sessions.get(learner);
-    if (session) {
-      this.#sessions.delete(learner);
-      await this.#remove(session.sandbox);
-    }
+    if (!session) return;
+    this.#sessions.delete(learner);
+    await this.#removeSession(session);
+  }
+
+  /** Throws the learner's nodes away and gives them a fresh node1. */
+  async reset(learner: string, progress?: (detail: string, warm: boolean) => void): Promise<Sandbox> {
+    await this.release(learner);
     return this.acquire(learner, progress);
   }
 
@@ -152,9 +216,9 @@ export class SandboxManager {
       this.#expired.add(session.key);
     }
     for (const session of reaped) {
-      this.#log(`reaping idle sandbox ${session.sandbox.name}`);
+      this.#log(`reaping the idle session of ${session.key.slice(0, 8)} (${session.nodes.size} node(s))`);
       this.options.onExpired?.(session.key);
-      await this.#remove(session.sandbox);
+      await this.#removeSession(session);
     }
     if (reaped.length > 0) this.refillPool();
     return idle;
@@ -168,8 +232,19 @@ export class SandboxManager {
     });
   }
 
+  #nodeCount(): number {
+    let nodes = 0;
+    for (const session of this.#sessions.values()) nodes += session.nodes.size;
+    return nodes;
+  }
+
+  #addingFor(learner: string): number {
+    const prefix = learnerContainerName(learner, '');
+    return [...this.#adding.keys()].filter((name) => name.startsWith(prefix)).length;
+  }
+
   #total(): number {
-    return this.#sessions.size + this.#pool.length + this.#starting + this.#poolStarting;
+    return this.#nodeCount() + this.#adding.size + this.#pool.length + this.#starting + this.#poolStarting;
   }
 
   async #assign(learner: string, progress: (detail: string, warm: boolean) => void): Promise<Sandbox> {
@@ -179,19 +254,24 @@ export class SandboxManager {
     if (plan === 'pool') {
       sandbox = this.#pool.shift()!;
       progress('Handing you a ready sandbox…', true);
-      const name = learnerContainerName(learner, NODE);
+      const name = learnerContainerName(learner, FIRST_NODE);
       await sandbox.container.rename({ name });
       sandbox = { ...sandbox, name };
     } else {
       progress('Starting your own Docker engine…', false);
       this.#starting += 1;
       try {
-        sandbox = await this.#create(learnerContainerName(learner, NODE));
+        sandbox = await this.#create(learnerContainerName(learner, FIRST_NODE), FIRST_NODE);
       } finally {
         this.#starting -= 1;
       }
     }
-    this.#sessions.set(learner, { key: learner, sandbox, lastActive: Date.now() });
+    this.#sessions.set(learner, {
+      key: learner,
+      network: sandbox.network,
+      nodes: new Map([[FIRST_NODE, sandbox]]),
+      lastActive: Date.now(),
+    });
     // Booting the replacement's engine takes a core for seconds: let the learner who just
     // arrived get their shell and first commands first.
     setTimeout(() => this.refillPool(), REFILL_DELAY_MS).unref();
@@ -208,7 +288,7 @@ export class SandboxManager {
       if (shortfall === 0) return;
       this.#poolStarting += 1;
       try {
-        const sandbox = await this.#create(poolContainerName(newId()));
+        const sandbox = await this.#create(poolContainerName(newId()), FIRST_NODE);
         if (this.#closed) return;
         this.#pool.push(sandbox);
       } catch (error) {
@@ -220,18 +300,21 @@ export class SandboxManager {
     }
   }
 
-  async #create(name: string): Promise<Sandbox> {
-    const network = networkName(newId());
-    await this.docker.createNetwork(networkSpec(network, this.options.instance));
+  /** Starts a sandbox on `joining` (a session's network), or on a new network of its own. */
+  async #create(name: string, node: string, joining?: string): Promise<Sandbox> {
+    const network = joining ?? networkName(newId());
     try {
-      if (this.options.catalogContainer) {
-        await this.docker.getNetwork(network).connect({
-          Container: this.options.catalogContainer,
-          EndpointConfig: { Aliases: [CATALOG_ALIAS] },
-        });
+      if (!joining) {
+        await this.docker.createNetwork(networkSpec(network, this.options.instance));
+        if (this.options.catalogContainer) {
+          await this.docker.getNetwork(network).connect({
+            Container: this.options.catalogContainer,
+            EndpointConfig: { Aliases: [CATALOG_ALIAS] },
+          });
+        }
       }
       const container = await this.docker.createContainer(
-        sandboxContainerSpec({ instance: this.options.instance, name, image: this.options.image, network, node: NODE, limits: this.options.limits }),
+        sandboxContainerSpec({ instance: this.options.instance, name, image: this.options.image, network, node, limits: this.options.limits }),
       );
       try {
         await container.start();
@@ -239,18 +322,28 @@ export class SandboxManager {
         await container.remove({ force: true, v: true }).catch(() => undefined);
         throw error;
       }
-      return { id: container.id, name, node: NODE, network, container };
+      return { id: container.id, name, node, network, container };
     } catch (error) {
-      await this.#removeNetwork(network);
+      if (!joining) await this.#removeNetwork(network);
       throw new SlipwayError('SANDBOX_FAILED', (error as Error).message, { cause: error });
     }
   }
 
+  /** A sandbox with a network of its own (a pooled one). */
   async #remove(sandbox: Sandbox): Promise<void> {
+    await this.#removeContainer(sandbox);
+    await this.#removeNetwork(sandbox.network);
+  }
+
+  async #removeSession(session: Session): Promise<void> {
+    await Promise.all([...session.nodes.values()].map((sandbox) => this.#removeContainer(sandbox)));
+    await this.#removeNetwork(session.network);
+  }
+
+  async #removeContainer(sandbox: Sandbox): Promise<void> {
     await sandbox.container.remove({ force: true, v: true }).catch((error: Error) => {
       this.#log(`could not remove ${sandbox.name}: ${error.message}`);
     });
-    await this.#removeNetwork(sandbox.network);
   }
 
   async #removeNetwork(name: string): Promise<void> {
@@ -274,7 +367,7 @@ export class SandboxManager {
       const sandbox: Sandbox = {
         id: info.Id,
         name: name.replace(/^\//, ''),
-        node: info.Labels[LABELS.node] ?? NODE,
+        node: info.Labels[LABELS.node] ?? FIRST_NODE,
         network,
         container: this.docker.getContainer(info.Id),
       };
@@ -287,8 +380,20 @@ export class SandboxManager {
         await sandbox.container.start().catch((error: Error) => this.#log(`could not restart ${sandbox.name}: ${error.message}`));
       }
       networksInUse.add(network);
-      if (parsed.pool) this.#pool.push(sandbox);
-      else this.#sessions.set(parsed.learner, { key: parsed.learner, sandbox, lastActive: Date.now() });
+      if (parsed.pool) {
+        this.#pool.push(sandbox);
+        continue;
+      }
+      const session = this.#sessions.get(parsed.learner);
+      if (session) session.nodes.set(parsed.node, sandbox);
+      else this.#sessions.set(parsed.learner, { key: parsed.learner, network, nodes: new Map([[parsed.node, sandbox]]), lastActive: Date.now() });
+    }
+    // node1 is the session: nodes left without it (a crash mid-reset) belong to nobody.
+    for (const session of [...this.#sessions.values()]) {
+      if (session.nodes.has(FIRST_NODE)) continue;
+      this.#sessions.delete(session.key);
+      networksInUse.delete(session.network);
+      await Promise.all([...session.nodes.values()].map((sandbox) => this.#removeContainer(sandbox)));
     }
     const networks = await this.docker.listNetworks({
       filters: { label: [`${LABELS.role}=${ROLE_NETWORK}`, `${LABELS.instance}=${this.options.instance}`] },
@@ -297,7 +402,7 @@ export class SandboxManager {
       if (!networksInUse.has(network.Name)) await this.#removeNetwork(network.Name);
     }
     if (containers.length > 0) {
-      this.#log(`adopted ${this.#sessions.size} learner sandbox(es) and ${this.#pool.length} pooled`);
+      this.#log(`adopted ${this.#sessions.size} learner session(s) with ${this.#nodeCount()} node(s), and ${this.#pool.length} pooled`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idleSessions, planAcquire, poolShortfall } from './policy';
+import { idleSessions, nextNodeName, planAcquire, planAddNode, poolShortfall } from './policy';
 
 describe('planAcquire', () => {
   it('prefers a warm sandbox from the pool, even at the maximum', () => {
@@ -41,5 +41,27 @@ describe('idleSessions', () => {
   });
   it('keeps a session exactly at the timeout', () => {
     expect(idleSessions([{ key: 'edge', viewers: 0, lastActive: now - 2 * hour }], now, 2 * hour)).toEqual([]);
+  });
+});
+
+describe('planAddNode', () => {
+  it('adds while the session and Slipway have room', () => {
+    expect(planAddNode(1, 5, { total: 3, max: 10 })).toBe('add');
+  });
+  it('refuses past the per-session maximum before looking at capacity', () => {
+    expect(planAddNode(5, 5, { total: 10, max: 10 })).toBe('node-limit');
+  });
+  it('says full when every sandbox is in use', () => {
+    expect(planAddNode(2, 5, { total: 10, max: 10 })).toBe('full');
+  });
+});
+
+describe('nextNodeName', () => {
+  it('fills the lowest gap', () => {
+    expect(nextNodeName(['node1', 'node3'], 5)).toBe('node2');
+    expect(nextNodeName(['node1', 'node2'], 5)).toBe('node3');
+  });
+  it('is null at the maximum', () => {
+    expect(nextNodeName(['node1', 'node2'], 2)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Capacity, pool and idle decisions, kept pure so they are tested without an engine.
  */
+import { nodeName } from '../protocol/nodes';
 
 export interface Capacity {
   /** Sandboxes that exist or are being created, pooled ones included. */
@@ -37,4 +38,21 @@ export function idleSessions(sessions: Iterable<Activity>, now: number, idleTime
     if (session.viewers === 0 && now - session.lastActive > idleTimeoutMs) idle.push(session.key);
   }
   return idle;
+}
+
+export type AddNodePlan = 'add' | 'node-limit' | 'full';
+
+/** Whether a session holding `held` nodes may start one more. */
+export function planAddNode(held: number, maxNodes: number, capacity: Capacity): AddNodePlan {
+  if (held >= maxNodes) return 'node-limit';
+  return capacity.total < capacity.max ? 'add' : 'full';
+}
+
+/** The lowest-numbered node a session lacks (node2 when it holds node1 and node3). */
+export function nextNodeName(held: Iterable<string>, maxNodes: number): string | null {
+  const taken = new Set(held);
+  for (let index = 1; index <= maxNodes; index += 1) {
+    if (!taken.has(nodeName(index))) return nodeName(index);
+  }
+  return null;
 }

@@ -35,6 +35,10 @@ describe('sandboxContainerSpec', () => {
     expect(spec.WorkingDir).toBe('/root');
     expect(host.NetworkMode).toBe('net');
   });
+
+  it('makes the node reachable by its name on the session network', () => {
+    expect(spec.NetworkingConfig?.EndpointsConfig?.['net']?.Aliases).toEqual(['node1']);
+  });
 });
 
 describe('container names', () => {

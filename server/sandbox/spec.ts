@@ -105,6 +105,8 @@ export function sandboxContainerSpec(options: {
       [LABELS.image]: options.image,
     },
     HostConfig: hostConfig,
+    // The session's nodes reach each other by node name (`ping node2`, `swarm join node1:2377`).
+    NetworkingConfig: { EndpointsConfig: { [options.network]: { Aliases: [options.node] } } },
   };
 }
 

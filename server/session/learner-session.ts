@@ -1,66 +1,123 @@
 /**
- * One learner's live session on their sandbox: the shell (with shell integration), the
- * inner engine client, and the features built on them. It outlives page connections: a
- * page attaches and detaches; reset, expiry and shutdown dispose it.
+ * One learner's live session: their nodes (node1, and any a lesson or the learner added),
+ * each with a shell (with shell integration) and a client of its inner engine, and the
+ * features built on them. It outlives page connections: a page attaches and detaches;
+ * reset, expiry and shutdown dispose it.
  */
 import { randomBytes } from 'node:crypto';
-import type Docker from 'dockerode';
 import { OSC_SHELL_INTEGRATION, ShellIntegrationParser, type CommandRecord } from '../checks/shell-integration';
-import type { ClientMessage, ServerMessage } from '../protocol';
+import {
+  ERRORS,
+  FIRST_NODE,
+  SlipwayError,
+  nodeChannel,
+  nodeIndex,
+  nodeName,
+  type ClientMessage,
+  type NodeInfo,
+  type NodeState,
+  type ServerMessage,
+} from '../protocol';
+import { nextNodeName } from '../sandbox/policy';
 import type { Sandbox } from '../sandbox/manager';
 import { openDockerShell } from '../terminal/docker-shell';
 import { TerminalChannel, type TerminalSize, type Viewer } from '../terminal/terminal-channel';
 import { Emitter, type Disposable } from '../terminal/terminal-process';
-import type { ServiceFactory, SessionContext, SessionService } from './context';
+import type { ServiceFactory, SessionContext, SessionNode, SessionService } from './context';
+import { innerEngine, sandboxAddress } from './inner-engine';
 import { execInSandbox } from './sandbox-exec';
 
-export const SHELL_CHANNEL = 0;
 /** Enough history for any lesson; older commands are dropped first. */
 const MAX_HISTORY = 500;
 
+/** Starts and removes the session's nodes; the sandbox manager, bound to one learner. */
+export interface NodeProvider {
+  add(name: string): Promise<Sandbox>;
+  remove(name: string): Promise<void>;
+}
+
+export interface LearnerSessionOptions {
+  learner: string;
+  /** The nodes the session has now, node1 among them. */
+  nodes: readonly Sandbox[];
+  provider: NodeProvider;
+  maxNodes: number;
+  size: TerminalSize;
+  services: readonly ServiceFactory[];
+  log: (line: string) => void;
+}
+
+interface NodeEntry {
+  state: NodeState;
+  detail?: string;
+  /** Set while ready. */
+  ready?: { node: SessionNode; terminal: TerminalChannel };
+  /** The start under way, which removal waits for. */
+  starting?: Promise<void>;
+}
+
 export class LearnerSession {
-  readonly #terminals = new Map<number, TerminalChannel>();
+  readonly learner: string;
+  readonly #options: LearnerSessionOptions;
+  readonly #nodes = new Map<string, NodeEntry>();
   readonly #services: SessionService[];
   readonly #commands = new Emitter<CommandRecord>();
+  readonly #nodesChanged = new Emitter<readonly SessionNode[]>();
   readonly #history: CommandRecord[] = [];
-  readonly #subscriptions: Disposable[] = [];
+  readonly #subscriptions = new Map<string, Disposable>();
+  #size: TerminalSize;
   #viewer: Viewer | null = null;
+  #disposed = false;
 
-  constructor(
-    readonly learner: string,
-    readonly sandbox: Sandbox,
-    engine: Docker,
-    size: TerminalSize,
-    services: readonly ServiceFactory[],
-    private readonly log: (line: string) => void,
-  ) {
-    this.#terminals.set(SHELL_CHANNEL, this.#openShell(SHELL_CHANNEL, size));
+  /** Resolves each node's engine address first, so features start with every node reachable. */
+  static async open(options: LearnerSessionOptions): Promise<LearnerSession> {
+    const nodes = await Promise.all(options.nodes.map(sessionNode));
+    return new LearnerSession(options, nodes);
+  }
+
+  private constructor(options: LearnerSessionOptions, nodes: readonly SessionNode[]) {
+    this.learner = options.learner;
+    this.#options = options;
+    this.#size = options.size;
+    for (const node of nodes) this.#nodes.set(node.name, { state: 'ready', ready: { node, terminal: this.#openShell(node) } });
     const context: SessionContext = {
-      learner,
-      sandbox,
-      engine,
+      learner: this.learner,
+      nodes: () => this.#readyNodes(),
+      node: (name) => this.node(name),
+      onNodesChanged: (listener) => this.#nodesChanged.event(listener),
+      ensureNodes: (count) => this.ensureNodes(count),
       send: (message) => this.#send(message),
       onCommand: (listener) => this.#commands.event(listener),
       history: this.#history,
-      exec: (script, timeoutMs) => execInSandbox(sandbox.container, script, timeoutMs),
-      log,
+      log: options.log,
     };
-    this.#services = services.map((create) => create(context));
+    this.#services = options.services.map((create) => create(context));
   }
 
   async attach(viewer: Viewer): Promise<void> {
     this.#viewer = viewer;
+    this.#sendNodes();
     for (const service of this.#services) service.attached();
-    await Promise.all([...this.#terminals.values()].map((terminal) => terminal.attach(viewer)));
+    await Promise.all(this.#terminals().map((terminal) => terminal.attach(viewer)));
   }
 
   detach(viewer: Viewer): void {
     if (this.#viewer === viewer) this.#viewer = null;
-    for (const terminal of this.#terminals.values()) terminal.detach(viewer);
+    for (const terminal of this.#terminals()) terminal.detach(viewer);
   }
 
   terminal(channel: number): TerminalChannel | undefined {
-    return this.#terminals.get(channel);
+    return this.#nodes.get(nodeName(channel + 1))?.ready?.terminal;
+  }
+
+  node(name: string): SessionNode | undefined {
+    return this.#nodes.get(name)?.ready?.node;
+  }
+
+  /** New nodes' shells start at the size the learner's terminals have. */
+  resize(channel: number, cols: number, rows: number): void {
+    this.#size = { cols, rows };
+    this.terminal(channel)?.resize(cols, rows);
   }
 
   /** Offers a message to each feature; false when none of them took it. */
@@ -68,47 +125,164 @@ export class LearnerSession {
     return this.#services.some((service) => service.handle(message));
   }
 
+  /** Starts node1 .. node<count> where missing (or failed); resolves once all are ready. */
+  async ensureNodes(count: number): Promise<void> {
+    const wanted = Math.min(count, this.#options.maxNodes);
+    const starts: Promise<void>[] = [];
+    for (let index = 1; index <= wanted; index += 1) {
+      const name = nodeName(index);
+      const entry = this.#nodes.get(name);
+      if (entry?.starting) starts.push(entry.starting);
+      else if (!entry || entry.state === 'failed') starts.push(this.#start(name));
+    }
+    await Promise.all(starts);
+  }
+
+  /** Starts the lowest-numbered node the session lacks. */
+  addNode(): Promise<void> {
+    const held = [...this.#nodes].filter(([, entry]) => entry.state !== 'failed').map(([name]) => name);
+    const name = nextNodeName(held, this.#options.maxNodes);
+    if (!name) return Promise.reject(new SlipwayError('NODE_LIMIT_REACHED', `at most ${this.#options.maxNodes}`));
+    return this.#start(name);
+  }
+
+  async removeNode(name: string): Promise<void> {
+    const entry = this.#nodes.get(name);
+    if (!entry || name === FIRST_NODE || entry.state === 'removing') throw new SlipwayError('NODE_NOT_FOUND', name);
+    entry.state = 'removing';
+    this.#sendNodes();
+    // A start under way finishes first (without becoming ready), so its container is removed too.
+    await entry.starting?.catch(() => undefined);
+    const wasReady = entry.ready !== undefined;
+    this.#closeNode(name, entry);
+    if (wasReady) this.#nodesChanged.fire(this.#readyNodes());
+    try {
+      if (!this.#disposed) await this.#options.provider.remove(name);
+    } catch (error) {
+      // Already gone (failed to start, or removed by a reset) is what was asked for.
+      if (!(error instanceof SlipwayError && error.code === 'NODE_NOT_FOUND')) throw error;
+    } finally {
+      this.#nodes.delete(name);
+      this.#sendNodes();
+    }
+  }
+
   dispose(): void {
+    this.#disposed = true;
     for (const service of this.#services) service.dispose();
-    for (const subscription of this.#subscriptions) subscription.dispose();
-    for (const terminal of this.#terminals.values()) terminal.dispose();
-    this.#terminals.clear();
+    for (const [name, entry] of this.#nodes) this.#closeNode(name, entry);
+    this.#nodes.clear();
     this.#commands.dispose();
+    this.#nodesChanged.dispose();
     this.#viewer = null;
+  }
+
+  #start(name: string): Promise<void> {
+    const entry: NodeEntry = { state: 'starting' };
+    this.#nodes.set(name, entry);
+    this.#sendNodes();
+    entry.starting = this.#options.provider
+      .add(name)
+      .then(sessionNode)
+      .then(
+        (node) => {
+          if (this.#disposed || this.#nodes.get(name) !== entry || entry.state === 'removing') return;
+          const terminal = this.#openShell(node);
+          entry.ready = { node, terminal };
+          entry.state = 'ready';
+          if (this.#viewer) void terminal.attach(this.#viewer);
+          this.#nodesChanged.fire(this.#readyNodes());
+        },
+        (error: Error) => {
+          this.#options.log(`learner ${this.learner.slice(0, 8)}: could not start ${name}: ${error.message}`);
+          if (entry.state !== 'removing') entry.state = 'failed';
+          const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
+          entry.detail = ERRORS[code].message;
+          throw error;
+        },
+      )
+      .finally(() => {
+        entry.starting = undefined;
+        if (!this.#disposed) this.#sendNodes();
+      });
+    return entry.starting;
+  }
+
+  #closeNode(name: string, entry: NodeEntry): void {
+    entry.ready?.terminal.dispose();
+    entry.ready = undefined;
+    this.#subscriptions.get(name)?.dispose();
+    this.#subscriptions.delete(name);
+  }
+
+  #readyNodes(): SessionNode[] {
+    return this.#sorted()
+      .map(([, entry]) => entry.ready?.node)
+      .filter((node) => node !== undefined);
+  }
+
+  #terminals(): TerminalChannel[] {
+    return this.#sorted()
+      .map(([, entry]) => entry.ready?.terminal)
+      .filter((terminal) => terminal !== undefined);
+  }
+
+  #sorted(): Array<[string, NodeEntry]> {
+    return [...this.#nodes].sort(([a], [b]) => nodeIndex(a) - nodeIndex(b));
+  }
+
+  #sendNodes(): void {
+    const nodes: NodeInfo[] = this.#sorted().map(([name, entry]) => ({
+      name,
+      channel: nodeChannel(name),
+      state: entry.state,
+      ...(entry.detail && entry.state === 'failed' ? { detail: entry.detail } : {}),
+    }));
+    this.#send({ type: 'nodes', nodes, max: this.#options.maxNodes });
   }
 
   #send(message: ServerMessage): void {
     this.#viewer?.sendMessage(message);
   }
 
-  #openShell(channel: number, size: TerminalSize): TerminalChannel {
+  #openShell(node: SessionNode): TerminalChannel {
     // The shell-integration script signs every report with this secret, so text a learner
     // prints cannot forge a command result.
     const nonce = randomBytes(18).toString('base64url');
     const terminal = new TerminalChannel({
-      channel,
-      node: this.sandbox.node,
-      size,
+      channel: nodeChannel(node.name),
+      node: node.name,
+      size: this.#size,
       openShell: (shellSize) =>
-        openDockerShell(this.sandbox.container, {
+        openDockerShell(node.sandbox.container, {
           ...shellSize,
           // Interactive, not login: ~/.bashrc has everything, and skipping /etc/profile
           // brings the first prompt about 0.1 s sooner.
           cmd: ['bash', '-i'],
           env: [`SLIPWAY_NONCE=${nonce}`],
         }),
-      log: this.log,
+      log: this.#options.log,
     });
     const parser = new ShellIntegrationParser({
       nonce,
-      node: this.sandbox.node,
+      node: node.name,
       onCommand: (record) => {
         this.#history.push(record);
         if (this.#history.length > MAX_HISTORY) this.#history.shift();
         this.#commands.fire(record);
       },
     });
-    this.#subscriptions.push(terminal.parser.registerOscHandler(OSC_SHELL_INTEGRATION, (data) => parser.handle(data)));
+    this.#subscriptions.set(node.name, terminal.parser.registerOscHandler(OSC_SHELL_INTEGRATION, (data) => parser.handle(data)));
     return terminal;
   }
+}
+
+async function sessionNode(sandbox: Sandbox): Promise<SessionNode> {
+  const engine = innerEngine(await sandboxAddress(sandbox));
+  return {
+    name: sandbox.node,
+    sandbox,
+    engine,
+    exec: (script, timeoutMs) => execInSandbox(sandbox.container, script, timeoutMs),
+  };
 }

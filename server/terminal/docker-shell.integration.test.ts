@@ -3,26 +3,11 @@
  * (unix:///path/docker.sock or tcp://host:port); uses SLIPWAY_TEST_IMAGE, else the first
  * slipway/sandbox or slipway/base image found. Creates one container named termtest-*.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TEST_DOCKER_HOST, connectTestEngine, findSandboxImage } from '../testing/engine';
 import { openDockerShell } from './docker-shell';
 import type { TerminalProcess } from './terminal-process';
-
-const DOCKER_HOST = process.env.SLIPWAY_TEST_DOCKER_HOST;
-
-function connect(host: string): Docker {
-  const url = new URL(host);
-  if (url.protocol === 'unix:') return new Docker({ socketPath: url.pathname });
-  return new Docker({ host: url.hostname, port: Number(url.port) || 2375, protocol: 'http' });
-}
-
-async function findImage(docker: Docker): Promise<string> {
-  if (process.env.SLIPWAY_TEST_IMAGE) return process.env.SLIPWAY_TEST_IMAGE;
-  const tags = (await docker.listImages()).flatMap((image) => image.RepoTags ?? []);
-  const tag = tags.find((name) => name.startsWith('slipway/sandbox')) ?? tags.find((name) => name.startsWith('slipway/base'));
-  if (!tag) throw new Error('no slipway/sandbox or slipway/base image on the engine; set SLIPWAY_TEST_IMAGE');
-  return tag;
-}
 
 /** A shell with its output gathered as text; bash with a prompt that its own echo cannot match. */
 async function openShell(container: Docker.Container) {
@@ -50,16 +35,16 @@ async function run(container: Docker.Container, script: string): Promise<string>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.skipIf(!DOCKER_HOST)('openDockerShell (real engine)', { timeout: 20_000 }, () => {
+describe.skipIf(!TEST_DOCKER_HOST)('openDockerShell (real engine)', { timeout: 20_000 }, () => {
   let docker: Docker;
   let container: Docker.Container;
   const shells: TerminalProcess[] = [];
 
   beforeAll(async () => {
-    docker = connect(DOCKER_HOST!);
+    docker = connectTestEngine();
     container = await docker.createContainer({
       name: `termtest-${process.pid}-${Date.now().toString(36)}`,
-      Image: await findImage(docker),
+      Image: await findSandboxImage(docker),
       Cmd: ['sleep', 'infinity'],
       HostConfig: { Init: true },
     });

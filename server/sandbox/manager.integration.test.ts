@@ -1,0 +1,70 @@
+/**
+ * The sandbox manager's nodes against a real engine: a learner's nodes share one network and
+ * reach each other by name, limits hold, and removal leaves nothing behind. Runs only with
+ * SLIPWAY_TEST_DOCKER_HOST set; its sandboxes carry their own instance label.
+ */
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execInSandbox } from '../session/sandbox-exec';
+import { TEST_DOCKER_HOST, connectTestEngine, findSandboxImage } from '../testing/engine';
+import { SandboxManager } from './manager';
+import { LABELS } from './spec';
+
+const INSTANCE = `nodestest-${process.pid}`;
+const LEARNER = 'abcdef0123456789';
+const limits = { memoryBytes: 512 * 1024 ** 2, storageBytes: 512 * 1024 ** 2, cpus: 1, pids: 512 };
+
+describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager nodes (real engine)', { timeout: 60_000 }, () => {
+  let docker: Docker;
+  let manager: SandboxManager;
+
+  const owned = async () => {
+    const filters = { label: [`${LABELS.instance}=${INSTANCE}`] };
+    const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+    return { containers: containers.map((container) => container.Names[0]!.slice(1)).sort(), networks: networks.map((network) => network.Name) };
+  };
+
+  beforeAll(async () => {
+    docker = connectTestEngine();
+    manager = new SandboxManager(docker, {
+      instance: INSTANCE,
+      image: await findSandboxImage(docker),
+      catalogContainer: null,
+      limits,
+      maxSandboxes: 3,
+      maxNodes: 2,
+      poolSize: 0,
+      idleTimeoutMs: 3_600_000,
+    });
+    await manager.start();
+  });
+
+  afterAll(async () => {
+    await manager?.release(LEARNER);
+    await manager?.close();
+  });
+
+  it('starts node2 on node1’s network, where each reaches the other by name', async () => {
+    const node1 = await manager.acquire(LEARNER);
+    const node2 = await manager.addNode(LEARNER, 'node2');
+    expect(node2.network).toBe(node1.network);
+    expect(manager.nodesOf(LEARNER).map((sandbox) => sandbox.node)).toEqual(['node1', 'node2']);
+    const seen = await execInSandbox(node2.container, 'hostname; getent hosts node1 >/dev/null && echo node1-resolves', 10_000);
+    expect(seen.output).toBe('node2\nnode1-resolves\n');
+  });
+
+  it('refuses a node past the session maximum with NODE_LIMIT_REACHED', async () => {
+    await expect(manager.addNode(LEARNER, 'node3')).rejects.toMatchObject({ code: 'NODE_LIMIT_REACHED' });
+  });
+
+  it('never removes node1 on its own', async () => {
+    await expect(manager.removeNode(LEARNER, 'node1')).rejects.toMatchObject({ code: 'NODE_NOT_FOUND' });
+  });
+
+  it('removes a node, then the whole session with its network', async () => {
+    await manager.removeNode(LEARNER, 'node2');
+    expect((await owned()).containers).toEqual([`slipway-l-${LEARNER}-node1`]);
+    await manager.release(LEARNER);
+    expect(await owned()).toEqual({ containers: [], networks: [] });
+  });
+});
