@@ -4,7 +4,7 @@
  * broken lesson is reported with its line by the lesson checker.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,8 @@ import { startSlipway, type RunningSlipway } from './support/server';
 import { openSandbox } from './support/terminal';
 
 const FIRST = 'images-and-containers';
+/** Original lessons (translations are NN-slug.<locale>.md). */
+const LESSON_COUNT = readdirSync('lessons').filter((name) => /^\d\d-[a-z0-9-]+\.md$/.test(name)).length;
 let slipway: RunningSlipway;
 
 test.beforeAll(async () => {
@@ -37,7 +39,7 @@ test('a lesson checks itself: run blocks, a wrong command, the right one; progre
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   await openSandbox(page, slipway.url);
-  await expect(page.getByTestId('lesson-item')).toHaveCount(15);
+  await expect(page.getByTestId('lesson-item')).toHaveCount(LESSON_COUNT);
   await openLesson(page, FIRST);
 
   // Step 1: clicking its run block completes it, with nothing else to do.
