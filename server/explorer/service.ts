@@ -1,9 +1,10 @@
 /**
- * The explorer as a feature of a learner's session: the I/O half of `ExplorerState`. It
- * subscribes to the inner engine's `/events`, lists, re-reads what events touch, publishes
- * the view when it settles, measures what each command changed, and answers the panel's
- * questions about one object (details, followed logs). No polling loop: the engine's events
- * drive everything (see state.ts for the one exception, a converging swarm service).
+ * The explorer as a feature of a learner's session: the I/O half of `ExplorerState`, one
+ * per node. Each node's explorer follows its inner engine's `/events`, lists, re-reads what
+ * events touch and measures what each command on that node changed; the service publishes
+ * every node's view when one settles and answers the panel's questions about one object
+ * (details, followed logs) on the node it names. No polling loop: the engines' events drive
+ * everything (see state.ts for the one exception, a converging swarm service).
  */
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -11,13 +12,15 @@ import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
 import { collectSnapshot } from '../checks/collect';
 import { snapshotFromEngine } from '../checks/engine';
-import type { ClientMessage, ObjectKind, ServerMessage } from '../protocol';
-import type { ServiceFactory, SessionContext, SessionService } from '../session/context';
+import type { EngineSnapshot } from '../checks/snapshot';
+import { ERRORS, type ClientMessage, type ObjectKind, type ServerMessage } from '../protocol';
+import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import type { Disposable } from '../terminal/terminal-process';
 import { systemClock, type Cancel, type Clock } from './clock';
 import { detailsOf, missingDetails } from './details';
 import { diffSnapshots, formatChanges } from './diff';
-import { EngineEvent, engineTimeNano, type Target } from './events';
+import { engineTimeNano, targetsOf, type EngineEvent, type Target } from './events';
+import { destroyStream, followEngineEvents } from './follow-events';
 import { SnapshotHistory } from './history';
 import { ExplorerState, type ExplorerCommand, type RefreshCommand, type RefreshResult } from './state';
 import { explorerView } from './view';
@@ -90,29 +93,21 @@ export async function readTarget(engine: Docker, target: Target): Promise<Refres
 
 export class ExplorerService implements SessionService {
   readonly #context: SessionContext;
-  readonly #engine: Docker;
-  readonly #node: string;
   readonly #clock: Clock;
-  readonly #state: ExplorerState;
-  readonly #history = new SnapshotHistory();
-  readonly #commands: Disposable;
-  #events: NodeJS.ReadableStream | undefined;
-  #attempt = 0;
-  #retry: Cancel | undefined;
-  #pendingCommands: CommandRecord[] = [];
-  #commandTimers = new Set<Cancel>();
+  readonly #nodes = new Map<string, NodeExplorer>();
+  readonly #subscriptions: Disposable[];
   #lastPublished = '';
   #logs: LogFollower | undefined;
   #disposed = false;
 
   constructor(context: SessionContext, clock: Clock = systemClock) {
     this.#context = context;
-    this.#engine = context.engine;
-    this.#node = context.sandbox.node;
     this.#clock = clock;
-    this.#state = new ExplorerState((command) => this.#run(command), clock);
-    this.#commands = context.onCommand((record) => this.#commandFinished(record));
-    void this.#subscribe();
+    this.#subscriptions = [
+      context.onCommand((record) => this.#nodes.get(record.node)?.commandFinished(record)),
+      context.onNodesChanged((nodes) => this.#track(nodes)),
+    ];
+    this.#track(context.nodes());
   }
 
   attached(): void {
@@ -122,13 +117,17 @@ export class ExplorerService implements SessionService {
 
   handle(message: ClientMessage): boolean {
     switch (message.type) {
-      case 'explorer-details':
-        void this.#details(message.node, message.kind, message.id);
+      case 'explorer-details': {
+        const explorer = this.#explorerOf(message.node);
+        if (explorer) void this.#details(explorer, message.kind, message.id);
         return true;
-      case 'logs-follow':
+      }
+      case 'logs-follow': {
         this.#logs?.stop();
-        this.#logs = message.node === this.#node ? new LogFollower(this.#engine, message.node, message.container, (m) => this.#send(m)) : undefined;
+        const explorer = this.#explorerOf(message.node);
+        this.#logs = explorer && new LogFollower(explorer.node.engine, explorer.name, message.container, (m) => this.#send(m));
         return true;
+      }
       case 'logs-stop':
         this.#logs?.stop();
         this.#logs = undefined;
@@ -140,77 +139,186 @@ export class ExplorerService implements SessionService {
 
   dispose(): void {
     this.#disposed = true;
-    this.#commands.dispose();
-    this.#retry?.();
-    for (const cancel of this.#commandTimers) cancel();
-    this.#commandTimers.clear();
-    this.#state.dispose();
+    for (const subscription of this.#subscriptions) subscription.dispose();
+    for (const explorer of this.#nodes.values()) explorer.dispose();
+    this.#nodes.clear();
     this.#logs?.stop();
-    this.#dropStream();
   }
 
   #send(message: ServerMessage): void {
     if (!this.#disposed) this.#context.send(message);
   }
 
+  /** Follows the session's ready nodes: explores new ones, forgets removed ones. */
+  #track(nodes: readonly SessionNode[]): void {
+    for (const [name, explorer] of this.#nodes) {
+      if (nodes.includes(explorer.node)) continue;
+      explorer.dispose();
+      this.#nodes.delete(name);
+      if (this.#logs?.node === name) this.#logs.stop();
+    }
+    for (const node of nodes) {
+      if (this.#nodes.has(node.name)) continue;
+      this.#nodes.set(
+        node.name,
+        new NodeExplorer(node, this.#clock, {
+          changed: () => this.#publish(),
+          swarmChanged: (source) => this.#swarmChanged(source),
+          send: (message) => this.#send(message),
+          log: (line) => this.#context.log(line),
+        }),
+      );
+    }
+    this.#publish();
+  }
+
+  #explorerOf(node: string): NodeExplorer | undefined {
+    const explorer = this.#nodes.get(node);
+    if (!explorer) this.#send({ type: 'error', code: 'NODE_NOT_FOUND', message: `${ERRORS.NODE_NOT_FOUND.message} (${node})` });
+    return explorer;
+  }
+
+  /** Every node's view, node1 first; nodes not listed yet are left out until they are. */
+  #publish(): void {
+    const listed = [...this.#nodes.values()].filter((explorer) => explorer.snapshot);
+    if (listed.length === 0) return;
+    const view = explorerView(Object.fromEntries(listed.map((explorer) => [explorer.name, explorer.snapshot!])));
+    const message: ServerMessage = { type: 'explorer', view, live: listed.every((explorer) => explorer.live) };
+    const text = JSON.stringify(message);
+    if (text === this.#lastPublished) return;
+    this.#lastPublished = text;
+    this.#send(message);
+  }
+
+  /**
+   * An event on one node changed the swarm (a task's container started or died, say):
+   * managers on other nodes show it too, but no event tells their engines, so they re-read.
+   */
+  #swarmChanged(source: NodeExplorer): void {
+    for (const explorer of this.#nodes.values()) {
+      if (explorer !== source && explorer.snapshot?.swarm.manager) explorer.invalidate({ what: 'swarm' });
+    }
+  }
+
+  async #details(explorer: NodeExplorer, kind: ObjectKind, id: string): Promise<void> {
+    const node = explorer.name;
+    try {
+      const inspect = await orNull(inspectObject(explorer.node.engine, kind, id));
+      const users = kind === 'volume' ? (explorer.snapshot?.volumes.find((v) => v.name === id)?.users ?? []) : [];
+      this.#send({ type: 'details', details: inspect ? detailsOf(node, kind, id, inspect, users) : missingDetails(node, kind, id) });
+    } catch (error) {
+      this.#context.log(`explorer: inspect ${kind} ${id} on ${node} failed (${(error as Error).message})`);
+      this.#send({ type: 'details', details: missingDetails(node, kind, id) });
+    }
+  }
+}
+
+interface NodeExplorerHost {
+  /** The node's view changed: its snapshot settled, or its stream broke. */
+  changed(): void;
+  /** An event on this node changed the swarm, which managers on other nodes show too. */
+  swarmChanged(source: NodeExplorer): void;
+  send(message: ServerMessage): void;
+  log(line: string): void;
+}
+
+/** One node's explorer: its engine's event stream, state machine and per-command diffs. */
+class NodeExplorer {
+  readonly #host: NodeExplorerHost;
+  readonly #clock: Clock;
+  readonly #state: ExplorerState;
+  readonly #history = new SnapshotHistory();
+  #events: Disposable | undefined;
+  #attempt = 0;
+  #retry: Cancel | undefined;
+  #pendingCommands: CommandRecord[] = [];
+  #commandTimers = new Set<Cancel>();
+  #disposed = false;
+
+  constructor(
+    readonly node: SessionNode,
+    clock: Clock,
+    host: NodeExplorerHost,
+  ) {
+    this.#host = host;
+    this.#clock = clock;
+    this.#state = new ExplorerState((command) => this.#run(command), clock);
+    void this.#subscribe();
+  }
+
+  get name(): string {
+    return this.node.name;
+  }
+
+  get snapshot(): EngineSnapshot | undefined {
+    return this.#state.snapshot;
+  }
+
+  get live(): boolean {
+    return this.#state.live;
+  }
+
+  invalidate(target: Target): void {
+    this.#state.invalidate(target);
+  }
+
+  commandFinished(record: CommandRecord): void {
+    this.#pendingCommands.push(record);
+    const cancel = this.#clock.schedule(EXPLORER_IO.COMMAND_GRACE_MS, () => {
+      this.#commandTimers.delete(cancel);
+      this.#diffCommands();
+    });
+    this.#commandTimers.add(cancel);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#retry?.();
+    for (const cancel of this.#commandTimers) cancel();
+    this.#commandTimers.clear();
+    this.#state.dispose();
+    this.#dropStream();
+  }
+
   // ---- the event stream and the state machine's commands ---------------------------------
 
   async #subscribe(): Promise<void> {
     if (this.#disposed) return;
-    let stream: NodeJS.ReadableStream;
+    let events: Disposable;
     try {
-      stream = await this.#engine.getEvents({});
+      events = await followEngineEvents(this.node.engine, (event) => this.#event(event), () => this.#broken());
     } catch (error) {
-      this.#context.log(`explorer: cannot subscribe to engine events (${(error as Error).message})`);
+      this.#host.log(`explorer: cannot subscribe to the engine events of ${this.name} (${(error as Error).message})`);
       this.#state.streamBroken();
       return;
     }
     if (this.#disposed) {
-      destroy(stream);
+      events.dispose();
       return;
     }
-    this.#events = stream;
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    stream.on('data', (chunk: Buffer) => {
-      pending += decoder.write(chunk);
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) this.#event(line);
-    });
-    const broken = () => {
-      if (this.#events !== stream) return;
-      this.#events = undefined;
-      if (!this.#disposed) this.#state.streamBroken();
-    };
-    stream.on('end', broken);
-    stream.on('close', broken);
-    stream.on('error', broken);
+    this.#events = events;
     this.#state.subscribed();
   }
 
-  #event(line: string): void {
-    if (!line.trim()) return;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch {
-      return;
-    }
-    const event = EngineEvent.safeParse(data);
-    if (event.success) this.#state.event(event.data);
+  #event(event: EngineEvent): void {
+    this.#state.event(event);
+    if (targetsOf(event).some((target) => target.what === 'swarm')) this.#host.swarmChanged(this);
+  }
+
+  #broken(): void {
+    this.#events = undefined;
+    if (!this.#disposed) this.#state.streamBroken();
   }
 
   #dropStream(): void {
-    const stream = this.#events;
+    this.#events?.dispose();
     this.#events = undefined;
-    if (stream) destroy(stream);
   }
 
   /** The engine failed a read: start again from a fresh subscription. */
   #restart(error: unknown): void {
     if (this.#disposed) return;
-    this.#context.log(`explorer: engine read failed (${(error as Error).message}); re-listing`);
+    this.#host.log(`explorer: engine read on ${this.name} failed (${(error as Error).message}); re-listing`);
     this.#dropStream();
     this.#state.streamBroken();
   }
@@ -220,7 +328,7 @@ export class ExplorerService implements SessionService {
     switch (command.kind) {
       case 'resubscribe': {
         this.#dropStream();
-        this.#publish();
+        this.#host.changed();
         const delays = EXPLORER_IO.RESUBSCRIBE_BACKOFF_MS;
         const delay = delays[Math.min(this.#attempt++, delays.length - 1)]!;
         this.#retry?.();
@@ -241,8 +349,8 @@ export class ExplorerService implements SessionService {
 
   async #relist(token: number): Promise<void> {
     try {
-      const info = (await this.#engine.info()) as { SystemTime?: string };
-      const snapshot = await collectSnapshot(this.#engine);
+      const info = (await this.node.engine.info()) as { SystemTime?: string };
+      const snapshot = await collectSnapshot(this.node.engine);
       const listedAt = info.SystemTime ? engineTimeNano(info.SystemTime) : Number.NEGATIVE_INFINITY;
       if (this.#disposed) return;
       this.#attempt = 0;
@@ -254,7 +362,7 @@ export class ExplorerService implements SessionService {
 
   async #refresh(command: RefreshCommand): Promise<void> {
     try {
-      const result = await readTarget(this.#engine, command);
+      const result = await readTarget(this.node.engine, command);
       if (!this.#disposed) this.#state.refreshed(command.token, result);
     } catch (error) {
       this.#restart(error);
@@ -265,31 +373,11 @@ export class ExplorerService implements SessionService {
     const snapshot = this.#state.snapshot;
     if (!snapshot) return;
     this.#history.record(Date.now(), snapshot);
-    this.#publish();
+    this.#host.changed();
     this.#diffCommands();
   }
 
-  #publish(): void {
-    const snapshot = this.#state.snapshot;
-    if (!snapshot) return;
-    const message: ServerMessage = { type: 'explorer', view: explorerView({ [this.#node]: snapshot }), live: this.#state.live };
-    const text = JSON.stringify(message);
-    if (text === this.#lastPublished) return;
-    this.#lastPublished = text;
-    this.#send(message);
-  }
-
   // ---- what each command changed ----------------------------------------------------------
-
-  #commandFinished(record: CommandRecord): void {
-    if (record.node !== this.#node) return;
-    this.#pendingCommands.push(record);
-    const cancel = this.#clock.schedule(EXPLORER_IO.COMMAND_GRACE_MS, () => {
-      this.#commandTimers.delete(cancel);
-      this.#diffCommands();
-    });
-    this.#commandTimers.add(cancel);
-  }
 
   /** Diffs every finished command whose grace has passed, once the state has settled. */
   #diffCommands(): void {
@@ -304,46 +392,25 @@ export class ExplorerService implements SessionService {
     if (!before) return;
     const changes = diffSnapshots(before, after);
     if (changes.length === 0) return;
-    this.#send({ type: 'explorer-diff', node: this.#node, changes, summary: formatChanges(changes) });
+    this.#host.send({ type: 'explorer-diff', node: this.name, changes, summary: formatChanges(changes) });
     // The next command's changes are measured from here.
     this.#history.record(now, after);
   }
-
-  // ---- one object -------------------------------------------------------------------------
-
-  async #details(node: string, kind: ObjectKind, id: string): Promise<void> {
-    if (node !== this.#node) {
-      this.#send({ type: 'details', details: missingDetails(node, kind, id) });
-      return;
-    }
-    try {
-      const inspect = await orNull(this.#inspect(kind, id));
-      const users = kind === 'volume' ? (this.#state.snapshot?.volumes.find((v) => v.name === id)?.users ?? []) : [];
-      this.#send({ type: 'details', details: inspect ? detailsOf(node, kind, id, inspect, users) : missingDetails(node, kind, id) });
-    } catch (error) {
-      this.#context.log(`explorer: inspect ${kind} ${id} failed (${(error as Error).message})`);
-      this.#send({ type: 'details', details: missingDetails(node, kind, id) });
-    }
-  }
-
-  #inspect(kind: ObjectKind, id: string): Promise<unknown> {
-    switch (kind) {
-      case 'container':
-        return this.#engine.getContainer(id).inspect();
-      case 'image':
-        return this.#engine.getImage(id).inspect();
-      case 'network':
-        return this.#engine.getNetwork(id).inspect();
-      case 'volume':
-        return this.#engine.getVolume(id).inspect();
-      case 'service':
-        return this.#engine.getService(id).inspect();
-    }
-  }
 }
 
-function destroy(stream: NodeJS.ReadableStream): void {
-  (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+function inspectObject(engine: Docker, kind: ObjectKind, id: string): Promise<unknown> {
+  switch (kind) {
+    case 'container':
+      return engine.getContainer(id).inspect();
+    case 'image':
+      return engine.getImage(id).inspect();
+    case 'network':
+      return engine.getNetwork(id).inspect();
+    case 'volume':
+      return engine.getVolume(id).inspect();
+    case 'service':
+      return engine.getService(id).inspect();
+  }
 }
 
 /**
@@ -360,7 +427,7 @@ class LogFollower {
 
   constructor(
     private readonly engine: Docker,
-    private readonly node: string,
+    readonly node: string,
     private readonly container: string,
     private readonly send: (message: ServerMessage) => void,
   ) {
@@ -371,7 +438,7 @@ class LogFollower {
     if (this.#stopped) return;
     this.#stopped = true;
     clearTimeout(this.#timer);
-    if (this.#stream) destroy(this.#stream);
+    if (this.#stream) destroyStream(this.#stream);
     this.#stream = undefined;
   }
 
@@ -386,7 +453,7 @@ class LogFollower {
         tail: EXPLORER_IO.LOG_TAIL_LINES,
       })) as unknown as NodeJS.ReadableStream;
       if (this.#stopped) {
-        destroy(stream);
+        destroyStream(stream);
         return;
       }
       this.#stream = stream;

@@ -30,7 +30,12 @@ describe('explorerView', () => {
     expect(search).toMatchObject({ name: 'search', replicas: 3 });
     expect(search.running).toBe(search.tasks.filter((t) => t.state === 'running' && t.desiredState === 'running').length);
     expect(search.tasks.every((t) => t.desiredState !== 'shutdown' || t.state === 'running')).toBe(true);
-    expect(search.tasks.every((t) => t.node === undefined || ['node1', 'node2'].includes(t.node))).toBe(true);
+    // Spread over the nodes, each named by its hostname (the sandbox's node name).
+    expect(search.tasks.map((t) => [t.id, t.node])).toEqual([
+      ['t1', 'node1'],
+      ['t2', 'node2'],
+      ['t3', 'node2'],
+    ]);
     // Untagged images sort last.
     expect(node!.images.at(-1)!.tags).toEqual([]);
   });
