@@ -1,13 +1,16 @@
 /**
- * Lessons in a learner's session: judges the selected step's checks after each command the
- * learner finishes, after the inner engine reports a change (debounced), and on `check-now`;
- * sends the verdicts, and records the step as complete once every check passed.
+ * Lessons in a learner's session: starts the nodes a selected lesson needs; judges the
+ * selected step's checks after each command the learner finishes, after any node's inner
+ * engine reports a change (debounced), when nodes come or go, and on `check-now`; sends the
+ * verdicts, and records the step as complete once every check passed.
  */
-import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
+import { followEngineEvents } from '../explorer/follow-events';
+import type { EngineEvent } from '../explorer/events';
 import type { ClientMessage } from '../protocol';
-import { ERRORS } from '../protocol/errors';
-import type { ServiceFactory, SessionContext, SessionService } from '../session/context';
+import { ERRORS, SlipwayError } from '../protocol/errors';
+import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import type { Disposable } from '../terminal/terminal-process';
 import type { LessonLibrary } from './library';
 import type { Lesson, Step } from './model';
@@ -44,18 +47,22 @@ export class LessonsService implements SessionService {
   #probing = false;
   #probesEndedAt = 0;
   #debounce: ReturnType<typeof setTimeout> | undefined;
-  #resubscribe: ReturnType<typeof setTimeout> | undefined;
-  #events: Readable | undefined;
-  #retryMs = RESUBSCRIBE_MIN_MS;
+  readonly #watches = new Map<SessionNode, EngineWatch>();
   #disposed = false;
-  readonly #commands: Disposable;
+  readonly #subscriptions: Disposable[];
 
   constructor(
     private readonly context: SessionContext,
     private readonly deps: LessonsDependencies,
   ) {
-    this.#commands = context.onCommand(() => void this.judge());
-    void this.#subscribe();
+    this.#subscriptions = [
+      context.onCommand(() => void this.judge()),
+      context.onNodesChanged((nodes) => {
+        this.#watch(nodes);
+        void this.judge();
+      }),
+    ];
+    this.#watch(context.nodes());
   }
 
   attached(): void {
@@ -86,9 +93,9 @@ export class LessonsService implements SessionService {
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#debounce);
-    clearTimeout(this.#resubscribe);
-    this.#commands.dispose();
-    this.#events?.destroy();
+    for (const subscription of this.#subscriptions) subscription.dispose();
+    for (const watch of this.#watches.values()) watch.dispose();
+    this.#watches.clear();
   }
 
   /** Judges the selected step now (or again right after the judgement under way). */
@@ -104,11 +111,7 @@ export class LessonsService implements SessionService {
     this.#probing = step.checks.some((check) => check.type === 'file' || check.type === 'script');
     try {
       const history = this.context.history.filter((record: CommandRecord) => record.startedAt >= since);
-      const verdicts = await judgeChecks(
-        { engine: this.context.engine, node: this.context.sandbox.node, exec: this.context.exec },
-        step.checks,
-        history,
-      );
+      const verdicts = await judgeChecks((name) => this.context.node(name), step.checks, history);
       if (this.#disposed) return;
       const complete = verdicts.every((verdict) => verdict.passed);
       this.context.send({ type: 'verdicts', lessonId: lesson.id, stepId: step.id, verdicts: toWire(verdicts), complete });
@@ -135,6 +138,11 @@ export class LessonsService implements SessionService {
     }
     const same = this.#selection?.lesson.id === lessonId && this.#selection.step.id === stepId;
     if (!same) this.#selection = { lesson, step, since: Date.now() };
+    // Judged meanwhile: checks about nodes still starting say so until they are ready.
+    this.context.ensureNodes(lesson.nodes).catch((error: Error) => {
+      const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
+      this.context.send({ type: 'error', code, message: error.message });
+    });
     this.deps.store.setCurrent(this.context.learner, lessonId, stepId);
     this.#sendProgress(lessonId);
     void this.judge();
@@ -144,46 +152,70 @@ export class LessonsService implements SessionService {
     this.context.send({ type: 'progress', lessonId, ...this.deps.store.progress(this.context.learner, lessonId) });
   }
 
-  async #subscribe(): Promise<void> {
-    if (this.#disposed) return;
-    try {
-      const stream = (await this.context.engine.getEvents()) as Readable;
-      if (this.#disposed) {
-        stream.destroy();
-        return;
-      }
-      this.#events = stream;
-      this.#retryMs = RESUBSCRIBE_MIN_MS;
-      stream.on('data', (chunk: Buffer) => this.#engineEvent(chunk));
-      const again = () => {
-        if (this.#events !== stream) return;
-        this.#events = undefined;
-        this.#scheduleResubscribe();
-      };
-      stream.once('end', again);
-      stream.once('close', again);
-      stream.once('error', again);
-      // Whatever changed while nobody was listening.
-      void this.judge();
-    } catch {
-      this.#scheduleResubscribe();
+  /** Follows the engine events of the session's ready nodes, and of no others. */
+  #watch(nodes: readonly SessionNode[]): void {
+    for (const [node, watch] of this.#watches) {
+      if (nodes.includes(node)) continue;
+      watch.dispose();
+      this.#watches.delete(node);
+    }
+    for (const node of nodes) {
+      if (this.#watches.has(node)) continue;
+      // Once following: whatever changed while nobody was listening.
+      this.#watches.set(node, new EngineWatch(node.engine, (event) => this.#engineEvent(event), () => void this.judge()));
     }
   }
 
-  #scheduleResubscribe(): void {
-    if (this.#disposed) return;
-    clearTimeout(this.#resubscribe);
-    this.#resubscribe = setTimeout(() => void this.#subscribe(), this.#retryMs);
-    this.#retryMs = Math.min(this.#retryMs * 2, RESUBSCRIBE_MAX_MS);
-  }
-
-  #engineEvent(chunk: Buffer): void {
+  #engineEvent(event: EngineEvent): void {
     if (!this.#selection) return;
     // `docker exec` (ours or the learner's) changes nothing a check looks at.
-    const actions = chunk.toString('utf8').match(/"Action":"[^"]*"/g) ?? [];
-    if (actions.length > 0 && actions.every((action) => action.startsWith('"Action":"exec_'))) return;
+    if (event.Action.startsWith('exec_')) return;
     if (this.#probing || Date.now() - this.#probesEndedAt < PROBE_ECHO_MS) return;
     clearTimeout(this.#debounce);
     this.#debounce = setTimeout(() => void this.judge(), ENGINE_EVENT_DEBOUNCE_MS);
+  }
+}
+
+/** Follows one engine's events, and follows them again (with backoff) when the stream breaks. */
+class EngineWatch {
+  #events: Disposable | undefined;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #retryMs = RESUBSCRIBE_MIN_MS;
+  #disposed = false;
+
+  constructor(
+    private readonly engine: Docker,
+    private readonly onEvent: (event: EngineEvent) => void,
+    private readonly onFollowing: () => void,
+  ) {
+    void this.#follow();
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#retry);
+    this.#events?.dispose();
+  }
+
+  async #follow(): Promise<void> {
+    try {
+      const events = await followEngineEvents(this.engine, this.onEvent, () => this.#followLater());
+      if (this.#disposed) {
+        events.dispose();
+        return;
+      }
+      this.#events = events;
+      this.#retryMs = RESUBSCRIBE_MIN_MS;
+      this.onFollowing();
+    } catch {
+      this.#followLater();
+    }
+  }
+
+  #followLater(): void {
+    this.#events = undefined;
+    if (this.#disposed) return;
+    this.#retry = setTimeout(() => void this.#follow(), this.#retryMs);
+    this.#retryMs = Math.min(this.#retryMs * 2, RESUBSCRIBE_MAX_MS);
   }
 }
