@@ -1,9 +1,10 @@
 /**
- * Golden runs: every lesson, step by step, in a fresh real sandbox, through a real shell with
- * shell integration (a LearnerSession without a page). For each step: its `wrong` block (if
- * any) is run and at least one check must fail with a reason; whatever the wrong block
- * created is removed again; then its solution is run and every check must pass. Judged by
- * the same code as the live service (server/lessons/runner.ts).
+ * Golden runs: every lesson, step by step, in a fresh real session with the nodes the lesson
+ * needs, through real shells with shell integration (a LearnerSession without a page). For
+ * each step: its `wrong` block (if any) is run and at least one check must fail with a reason;
+ * whatever the wrong block created is removed again; then its solution is run and every check
+ * must pass. Each block runs in the shell of its node. Judged by the same code as the live
+ * service (server/lessons/runner.ts).
  *
  *   npx playwright test e2e/golden.spec.ts [-g <lesson-id>]
  */
@@ -17,11 +18,11 @@ import type { CommandRecord } from '../server/checks/shell-integration';
 import { loadLessons } from '../server/lessons/load';
 import { solutionOf, type Block, type Lesson, type Step } from '../server/lessons/model';
 import { judgeChecks } from '../server/lessons/runner';
-import { prepareEngineAndImages, type Prepared } from '../server/main';
-import { SandboxManager, type Sandbox } from '../server/sandbox/manager';
-import { innerEngine, sandboxAddress } from '../server/session/inner-engine';
-import { LearnerSession, SHELL_CHANNEL } from '../server/session/learner-session';
-import { execInSandbox } from '../server/session/sandbox-exec';
+import { prepareEngineAndImages } from '../server/main';
+import { nodeChannel } from '../server/protocol/nodes';
+import { SandboxManager } from '../server/sandbox/manager';
+import type { ServiceFactory, SessionContext, SessionNode } from '../server/session/context';
+import { LearnerSession } from '../server/session/learner-session';
 import { E2E_INSTANCE } from './support/global-setup';
 
 const LESSONS_DIR = path.resolve('lessons');
@@ -32,20 +33,22 @@ const lessonFiles = readdirSync(LESSONS_DIR).filter((name) => /^\d\d-[a-z0-9-]+\
 
 test.setTimeout(15 * 60_000);
 
-let prepared: Prepared;
 let manager: SandboxManager;
+let maxNodes: number;
 let lessons: Map<string, Lesson>;
 
 test.beforeAll(async () => {
   const config = loadConfig();
-  prepared = await prepareEngineAndImages(config, () => undefined);
+  const prepared = await prepareEngineAndImages(config, () => undefined);
+  maxNodes = config.maxNodes;
   manager = new SandboxManager(prepared.engine.docker, {
     instance: E2E_INSTANCE,
     image: prepared.sandboxImage,
     catalogContainer: prepared.catalogContainer,
     limits: config.sandbox,
-    // Each run removes its sandbox itself, which the manager does not count back.
-    maxSandboxes: 1000,
+    // One run at a time, which releases its whole session when it ends.
+    maxSandboxes: maxNodes,
+    maxNodes,
     poolSize: 0,
     idleTimeoutMs: 3_600_000,
   });
@@ -62,7 +65,7 @@ for (const file of lessonFiles) {
   test(`golden run: ${id}`, async () => {
     const lesson = lessons.get(id);
     expect(lesson, `${file} loads (see npx tsx server/lessons/check-cli.ts)`).toBeDefined();
-    const run = await GoldenRun.start(prepared.engine.docker, manager);
+    const run = await GoldenRun.start(manager, lesson!.nodes);
     const problems: string[] = [];
     try {
       for (const step of lesson!.steps) {
@@ -70,7 +73,7 @@ for (const file of lessonFiles) {
         const started = Date.now();
         const fresh = await run.judge(step, started);
         const wrong = step.blocks.filter((block) => block.kind === 'wrong');
-        const before = wrong.length > 0 ? await objectIds(run.engine) : undefined;
+        const before = wrong.length > 0 ? await run.objectIds() : undefined;
         const afterWrong = wrong.length > 0 ? (await run.blocks(wrong), await run.judge(step, started)) : fresh;
         const failing = afterWrong.filter((verdict) => !verdict.passed);
         if (failing.length === 0) problems.push(`${where}: every check passes before the solution${wrong.length > 0 ? ' (after the wrong block)' : ''}`);
@@ -94,51 +97,72 @@ for (const file of lessonFiles) {
   });
 }
 
-/** One lesson's sandbox and shell. */
+/** One lesson's session: its nodes and their shells. */
 class GoldenRun {
   readonly #records: CommandRecord[] = [];
   readonly #waiters = new Set<(record: CommandRecord) => void>();
+  #session: LearnerSession | undefined;
+  /** What the session offers its features: the run is one, beside no others. */
+  #context: SessionContext | undefined;
 
   private constructor(
-    private readonly docker: Docker,
-    readonly sandbox: Sandbox,
-    readonly engine: Docker,
-    readonly session: LearnerSession,
+    private readonly manager: SandboxManager,
+    private readonly learner: string,
   ) {}
 
-  static async start(docker: Docker, manager: SandboxManager): Promise<GoldenRun> {
-    const learner = randomBytes(8).toString('hex');
-    const sandbox = await manager.acquire(learner);
-    const engine = innerEngine(await sandboxAddress(sandbox));
-    // The sandbox's dockerd may still be starting to listen on its network.
-    const deadline = Date.now() + 60_000;
-    while (!(await engine.ping().then(() => true, () => false))) {
-      if (Date.now() > deadline) throw new Error(`the engine of ${sandbox.name} does not answer`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+  static async start(manager: SandboxManager, nodes: number): Promise<GoldenRun> {
+    const run = new GoldenRun(manager, randomBytes(8).toString('hex'));
+    try {
+      await run.#open(nodes);
+    } catch (error) {
+      await run.dispose();
+      throw error;
     }
-    let run: GoldenRun | undefined;
-    const collector = (context: { onCommand(listener: (record: CommandRecord) => void): { dispose(): void } }) => {
-      context.onCommand((record) => run?.record(record));
-      return { attached: () => undefined, handle: () => false, dispose: () => undefined };
-    };
-    const session = new LearnerSession(learner, sandbox, engine, { cols: 200, rows: 50 }, [collector], () => undefined);
-    run = new GoldenRun(docker, sandbox, engine, session);
-    await run.command(': golden-ready', 60_000);
     return run;
   }
 
-  record(record: CommandRecord): void {
+  async #open(nodes: number): Promise<void> {
+    const { manager, learner } = this;
+    const collector: ServiceFactory = (context) => {
+      this.#context = context;
+      const commands = context.onCommand((record) => this.#record(record));
+      return { attached: () => undefined, handle: () => false, dispose: () => commands.dispose() };
+    };
+    this.#session = await LearnerSession.open({
+      learner,
+      nodes: [await manager.acquire(learner)],
+      provider: { add: (name) => manager.addNode(learner, name), remove: (name) => manager.removeNode(learner, name) },
+      maxNodes,
+      size: { cols: 200, rows: 50 },
+      services: [collector],
+      log: () => undefined,
+    });
+    // As the lessons service does when a learner opens the lesson.
+    await this.#session.ensureNodes(nodes);
+    await Promise.all(
+      this.#nodes().map(async (node) => {
+        await engineAnswers(node);
+        await this.command(': golden-ready', node.name, 60_000);
+      }),
+    );
+  }
+
+  #nodes(): readonly SessionNode[] {
+    return this.#context!.nodes();
+  }
+
+  #record(record: CommandRecord): void {
     this.#records.push(record);
     for (const waiter of this.#waiters) waiter(record);
   }
 
-  /** Types `line` and a marker command into the shell; resolves once the marker finished. */
-  async command(text: string, timeoutMs = BLOCK_TIMEOUT_MS): Promise<void> {
+  /** Types `text` and a marker command into the node's shell; resolves once the marker finished. */
+  async command(text: string, node: string, timeoutMs = BLOCK_TIMEOUT_MS): Promise<void> {
     const marker = `: golden-${randomBytes(6).toString('hex')}`;
     const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(waiter);
-        reject(new Error(`no prompt within ${timeoutMs / 1000} s after: ${text}`));
+        reject(new Error(`no prompt on ${node} within ${timeoutMs / 1000} s after: ${text}`));
       }, timeoutMs);
       const waiter = (record: CommandRecord) => {
         if (!record.command.includes(marker)) return;
@@ -148,49 +172,60 @@ class GoldenRun {
       };
       this.#waiters.add(waiter);
     });
-    const terminal = this.session.terminal(SHELL_CHANNEL)!;
+    const terminal = this.#session!.terminal(nodeChannel(node));
+    if (!terminal) throw new Error(`${node} has no shell: the lesson's nodes are ${this.#nodes().map((n) => n.name).join(', ')}`);
     terminal.input(`${text.trimEnd()}\r`);
     terminal.input(`${marker}\r`);
     await done;
   }
 
   async blocks(blocks: readonly Block[]): Promise<void> {
-    for (const block of blocks) await this.command(block.code);
+    for (const block of blocks) await this.command(block.code, block.node);
   }
 
   judge(step: Step, since: number) {
     return judgeChecks(
-      { engine: this.engine, node: this.sandbox.node, exec: (script, timeoutMs) => execInSandbox(this.sandbox.container, script, timeoutMs) },
+      (name) => this.#context!.node(name),
       step.checks,
       this.#records.filter((record) => record.startedAt >= since && !record.command.startsWith(': golden-')),
     );
   }
 
-  /** Undoes what a wrong block created: containers, volumes and networks that were not there before. */
+  /** Every node's containers, volumes and networks, as `node:kind:id`. */
+  async objectIds(): Promise<Set<string>> {
+    const perNode = await Promise.all(
+      this.#nodes().map(async ({ name, engine }) => [...(await objectIds(engine))].map((key) => `${name}:${key}`)),
+    );
+    return new Set(perNode.flat());
+  }
+
+  /** Undoes what a wrong block created on any node: containers, volumes and networks that were not there before. */
   async removeCreatedSince(before: Set<string>): Promise<void> {
-    const now = await objectIds(this.engine);
-    for (const key of now) {
-      if (before.has(key)) continue;
-      const [kind, id] = key.split(':') as [string, string];
-      if (kind === 'container') await this.engine.getContainer(id).remove({ force: true, v: true }).catch(() => undefined);
+    const created = [...(await this.objectIds())].filter((key) => !before.has(key)).map((key) => key.split(':') as [string, string, string]);
+    const engineOf = (node: string) => this.#context!.node(node)!.engine;
+    // Containers first: they hold the volumes and networks.
+    for (const [node, kind, id] of created) {
+      if (kind === 'container') await engineOf(node).getContainer(id).remove({ force: true, v: true }).catch(() => undefined);
     }
-    for (const key of now) {
-      if (before.has(key)) continue;
-      const [kind, id] = key.split(':') as [string, string];
-      if (kind === 'volume') await this.engine.getVolume(id).remove().catch(() => undefined);
-      if (kind === 'network') await this.engine.getNetwork(id).remove().catch(() => undefined);
+    for (const [node, kind, id] of created) {
+      if (kind === 'volume') await engineOf(node).getVolume(id).remove().catch(() => undefined);
+      if (kind === 'network') await engineOf(node).getNetwork(id).remove().catch(() => undefined);
     }
   }
 
+  /** Removes the whole session: every node and its network. */
   async dispose(): Promise<void> {
-    this.session.dispose();
-    await this.sandbox.container.remove({ force: true, v: true }).catch(() => undefined);
-    const network = this.docker.getNetwork(this.sandbox.network);
-    const details = (await network.inspect().catch(() => null)) as { Containers?: Record<string, unknown> } | null;
-    for (const container of Object.keys(details?.Containers ?? {})) {
-      await network.disconnect({ Container: container, Force: true }).catch(() => undefined);
-    }
-    await network.remove().catch(() => undefined);
+    this.#session?.dispose();
+    await this.manager.release(this.learner);
+  }
+}
+
+/** A new node's dockerd may still be starting to listen on the session's network. */
+async function engineAnswers(node: SessionNode): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await node.engine.ping().then(() => true, () => false))) {
+    if (Date.now() > deadline) throw new Error(`the engine of ${node.name} does not answer`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
