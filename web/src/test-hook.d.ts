@@ -1,13 +1,16 @@
-/** Installed by App.svelte so that end-to-end tests and benchmarks can drive the terminal. */
+/**
+ * Installed by App.svelte so that end-to-end tests and benchmarks can drive the terminals.
+ * `node` names a node's terminal (node1, node2, ...); without it, the terminal shown.
+ */
 declare global {
   interface Window {
     slipwayTest?: {
       /** The visible screen as text. */
-      screenText(): string;
+      screenText(node?: string): string;
       /** Sends `text` to the shell exactly as typing it would. */
-      sendInput(text: string): void;
+      sendInput(text: string, node?: string): void;
       /** Calls `listener` with each output frame once xterm has parsed it; returns the unsubscribe. */
-      onOutput(listener: (bytes: Uint8Array) => void): () => void;
+      onOutput(listener: (bytes: Uint8Array) => void, node?: string): () => void;
     };
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The one WebSocket to the server: control messages in and out, terminal frames routed by
- * channel, reconnection with backoff. Components read its runes state and call its methods;
+ * The one WebSocket to the server: control messages in and out, the session's nodes and their
+ * terminal channels, terminal frames routed by channel, reconnection with backoff. Components read its runes state and call its methods;
  * nothing else touches the socket.
  */
 import {
@@ -11,6 +11,7 @@ import {
   WS_PATH,
   type ClientMessage,
   type ErrorCode,
+  type NodeInfo,
   type ServerMessage,
 } from './protocol';
 import {
@@ -57,6 +58,10 @@ export class Connection {
   stopScreen = $state.raw<StopScreen | undefined>();
   notices = $state<Notice[]>([]);
   shells = $state<Record<number, ShellState>>({});
+  /** The session's nodes, one terminal channel each; undefined until the server lists them. */
+  nodes = $state.raw<NodeInfo[] | undefined>();
+  /** The most nodes the session may hold; undefined until the server lists the nodes. */
+  maxNodes = $state<number | undefined>();
 
   #url: string;
   #socket: WebSocket | undefined;
@@ -103,7 +108,10 @@ export class Connection {
   register(channel: number, sink: TerminalSink): () => void {
     this.#sinks.set(channel, sink);
     return () => {
-      if (this.#sinks.get(channel) === sink) this.#sinks.delete(channel);
+      if (this.#sinks.get(channel) !== sink) return;
+      this.#sinks.delete(channel);
+      // Its terminal is gone (the node was removed): no size to send again on reconnection.
+      this.#sizes.delete(channel);
     };
   }
 
@@ -143,6 +151,15 @@ export class Connection {
 
   resetSandbox(): void {
     this.#send({ type: 'reset-sandbox' });
+  }
+
+  /** Starts the lowest-numbered node the session lacks; the next `nodes` message shows it. */
+  addNode(): void {
+    this.#send({ type: 'node-add' });
+  }
+
+  removeNode(node: string): void {
+    this.#send({ type: 'node-remove', node });
   }
 
   dismiss(id: number): void {
@@ -248,6 +265,16 @@ export class Connection {
           this.shells[message.channel] = 'exited';
           sink?.exited(message.exitCode ?? null);
         }
+        return;
+      }
+      case 'nodes': {
+        const channels = new Set(message.nodes.map((node) => node.channel));
+        // A removed node's shell is gone with it; a node started again under its name attaches anew.
+        for (const channel of Object.keys(this.shells).map(Number)) {
+          if (!channels.has(channel)) delete this.shells[channel];
+        }
+        this.nodes = message.nodes;
+        this.maxNodes = message.max;
         return;
       }
       case 'error':
