@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { changeLabel, checkLabel, checksAbout, failingChecks, formatSize, portHref, previewablePorts, removedNames, unpublishedPorts } from './explorer-model';
+import {
+  changeLabel,
+  checkLabel,
+  checksAbout,
+  clusters,
+  failingChecks,
+  formatSize,
+  portHref,
+  previewablePorts,
+  removedNames,
+  replicasLabel,
+  servicePortLinks,
+  swarmNote,
+  tasksByNode,
+  unpublishedPorts,
+} from './explorer-model';
+import type { NodeView, ServiceView, SwarmView } from './protocol';
 
 describe('explorer model', () => {
   it('lists published TCP ports once each, as preview links', () => {
@@ -46,5 +62,66 @@ describe('failing checks', () => {
     expect(checksAbout(failing, 'image', ['nginx:1.27', 'nginx:latest'])).toHaveLength(1);
     expect(checksAbout(failing, 'network', 'app')).toHaveLength(0);
     expect(checkLabel(checksAbout(failing, 'container', 'web'))).toBe('check: Create container web');
+  });
+});
+
+describe('swarm', () => {
+  const task = (id: string, node: string | undefined, state = 'running', desiredState = 'running') => ({ id, node, state, desiredState });
+
+  it('groups a service’s tasks by node, in name order, tasks not placed yet last', () => {
+    const groups = tasksByNode([
+      task('a', 'node3'),
+      task('b', undefined, 'pending'),
+      task('c', 'node1'),
+      task('d', 'node1', 'preparing'),
+      task('e', 'node2', 'rejected', 'shutdown'),
+    ]);
+    expect(groups.map(({ node, running, state, tasks }) => ({ node, running, state, count: tasks.length }))).toEqual([
+      { node: 'node1', running: 1, state: 'changing', count: 2 },
+      { node: 'node2', running: 0, state: 'failed', count: 1 },
+      { node: 'node3', running: 1, state: 'running', count: 1 },
+      { node: undefined, running: 0, state: 'changing', count: 1 },
+    ]);
+  });
+
+  const service: ServiceView = { id: 's', name: 'web', image: 'nginx', mode: 'replicated', replicas: 3, running: 2, ports: [], networks: [], tasks: [] };
+
+  it('counts replicas as docker service ls does', () => {
+    expect(replicasLabel(service)).toBe('2/3');
+    expect(replicasLabel({ ...service, mode: 'global', replicas: undefined, tasks: [task('a', 'node1'), task('b', 'node2')] })).toBe('2/2 (global)');
+  });
+
+  it('opens a service’s published ports on the nodes running its tasks', () => {
+    const published = {
+      ...service,
+      ports: [{ containerPort: 80, protocol: 'tcp', hostPort: 9200 }],
+      tasks: [task('a', 'node2'), task('b', 'node1'), task('c', 'node2'), task('d', 'node3', 'shutdown', 'shutdown'), task('e', 'x7f3k2')],
+    };
+    expect(servicePortLinks(published)).toEqual([
+      { node: 'node1', hostPort: 9200, label: 'node1:9200 → 80' },
+      { node: 'node2', hostPort: 9200, label: 'node2:9200 → 80' },
+    ]);
+  });
+
+  it('shows each swarm once, as its leader sees it when the leader is one of the nodes', () => {
+    const members = (leader: string) =>
+      ['node1', 'node2', 'node3'].map((hostname) => ({ hostname, role: 'manager' as const, state: 'ready', availability: 'active', leader: hostname === leader }));
+    const swarm = (manager: boolean, leader = 'node2'): SwarmView => ({ manager, nodes: manager ? members(leader) : [], services: [] });
+    const node = (name: string, view?: SwarmView): NodeView => ({ node: name, containers: [], images: [], networks: [], volumes: [], ...(view ? { swarm: view } : {}) });
+
+    const found = clusters([node('node1', swarm(true)), node('node2', swarm(true)), node('node3', swarm(false)), node('node4')]);
+    expect(found.map((cluster) => cluster.via)).toEqual(['node2']);
+    expect(clusters([node('node1', swarm(true, 'elsewhere'))]).map((cluster) => cluster.via)).toEqual(['node1']);
+    expect(clusters([node('node1', swarm(false))])).toEqual([]);
+  });
+
+  it('say under which node a node’s swarm is shown', () => {
+    const members = [{ hostname: 'node1', role: 'manager' as const, state: 'ready', availability: 'active', leader: true }];
+    const view = (name: string, manager: boolean): NodeView => ({ node: name, containers: [], images: [], networks: [], volumes: [], swarm: { manager, nodes: [], services: [] } });
+    const found = [{ via: 'node1', swarm: { manager: true, nodes: [...members, { ...members[0]!, hostname: 'node2', role: 'worker' as const, leader: false }], services: [] } }];
+    expect(swarmNote(view('node1', true), found)).toBeUndefined();
+    expect(swarmNote(view('node2', false), found)).toBe('Worker in the swarm shown under node1.');
+    expect(swarmNote(view('node3', false), found)).toBe('Worker in a swarm: only its managers list its nodes and services.');
+    expect(swarmNote({ node: 'node4', containers: [], images: [], networks: [], volumes: [] }, found)).toBeUndefined();
   });
 });

@@ -77,11 +77,12 @@ export class Explorer {
         return;
       case 'details': {
         const { details } = message;
-        if (this.selection && details.kind === this.selection.kind && details.id === this.selection.id) this.details = details;
+        const selection = this.selection;
+        if (selection && details.node === selection.node && details.kind === selection.kind && details.id === selection.id) this.details = details;
         return;
       }
       case 'logs':
-        if (this.selection?.kind !== 'container' || message.container !== this.selection.id) return;
+        if (this.selection?.kind !== 'container' || message.node !== this.selection.node || message.container !== this.selection.id) return;
         this.logs = (this.logs + message.data).slice(-LOG_KEEP_CHARS);
         if (message.ended) this.logsEnded = true;
         return;
