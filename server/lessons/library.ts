@@ -3,6 +3,7 @@
  * (`file:line: message`) and left out; it never stops the server.
  */
 import { CATALOG_IMAGES } from './catalog';
+import { BASELINE_FEATURES, describeFeatures, type MachineFeatures } from './features';
 import { formatIssue } from './issues';
 import { loadLessons } from './load';
 import { ORIGINAL_LOCALE, type Lesson } from './model';
@@ -42,11 +43,19 @@ export class LessonLibrary {
   }
 }
 
-export async function loadLibrary(directory: string, log: (line: string) => void): Promise<LessonLibrary> {
+/**
+ * `features`: the machine the sandboxes run on (server/engine/kernel-features.ts detects it);
+ * lessons show the sections written for it.
+ */
+export async function loadLibrary(
+  directory: string,
+  log: (line: string) => void,
+  features: MachineFeatures = BASELINE_FEATURES,
+): Promise<LessonLibrary> {
   try {
-    const { lessons, translations, issues } = await loadLessons(directory, CATALOG_IMAGES);
+    const { lessons, translations, issues } = await loadLessons(directory, { catalog: CATALOG_IMAGES, features });
     for (const issue of issues) log(`lesson skipped: ${formatIssue(issue)}`);
-    log(`${lessons.length} lessons loaded from ${directory}`);
+    log(`${lessons.length} lessons loaded from ${directory} for a machine with ${describeFeatures(features)}`);
     return new LessonLibrary(lessons, translations);
   } catch (error) {
     log(`no lessons: ${(error as Error).message}`);

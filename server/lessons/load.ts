@@ -1,10 +1,12 @@
 /**
  * Reads every lesson in a directory: originals (NN-slug.md) first, then their translations
- * (NN-slug.LOCALE.md) merged onto them. The only lesson module that touches the file system.
+ * (NN-slug.LOCALE.md) merged onto them, as the lessons of one machine (its features select
+ * the `<!-- if ... -->` sections). The only lesson module that touches the file system.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CATALOG_IMAGES } from './catalog';
+import { BASELINE_FEATURES, featureCombinations, mergeVariantIssues, type MachineFeatures } from './features';
 import type { LessonIssue } from './issues';
 import { ORIGINAL_LOCALE, type Lesson } from './model';
 import { lessonFileName, parseLesson, parseTranslation } from './parse';
@@ -15,9 +17,19 @@ export type LoadedLessons = {
   /** Translated lessons by locale, in course order. */
   translations: Record<string, Lesson[]>;
   issues: LessonIssue[];
+  /** The machine these lessons were selected for. */
+  features: MachineFeatures;
 };
 
-export async function loadLessons(directory: string, catalog: readonly string[] = CATALOG_IMAGES): Promise<LoadedLessons> {
+export type LoadOptions = {
+  /** Images lessons may use (default: the image catalog). */
+  catalog?: readonly string[];
+  /** The machine the lessons are for (default: BASELINE_FEATURES, no IPVS). */
+  features?: MachineFeatures;
+};
+
+export async function loadLessons(directory: string, options: LoadOptions = {}): Promise<LoadedLessons> {
+  const { catalog = CATALOG_IMAGES, features = BASELINE_FEATURES } = options;
   const names = (await readdir(directory)).filter((name) => name.endsWith('.md')).sort();
   const issues: LessonIssue[] = [];
   // Issues name files as an author sees them in the repository, e.g. lessons/01-x.md.
@@ -32,7 +44,7 @@ export async function loadLessons(directory: string, catalog: readonly string[] 
       translationFiles.push(name);
       continue;
     }
-    const result = parseLesson(await read(name), display(name), { catalog });
+    const result = parseLesson(await read(name), display(name), { catalog, features });
     if (!result.ok) {
       issues.push(...result.issues);
       continue;
@@ -54,12 +66,26 @@ export async function loadLessons(directory: string, catalog: readonly string[] 
       }
       continue;
     }
-    const result = parseTranslation(await read(name), display(name), original);
+    const result = parseTranslation(await read(name), display(name), original, { features });
     if (result.ok) (translations[locale] ??= []).push(result.value);
     else issues.push(...result.issues);
   }
 
   const byOrder = (a: Lesson, b: Lesson) => a.order - b.order;
   Object.values(translations).forEach((list) => list.sort(byOrder));
-  return { lessons: [...originals.values()].sort(byOrder), translations, issues };
+  return { lessons: [...originals.values()].sort(byOrder), translations, issues, features };
+}
+
+/**
+ * The lessons as every kind of machine gets them (one variant per combination of features),
+ * for validation: a lesson must be valid on each. `issues` merges the variants' issues, naming
+ * the variants an issue occurs in when not all of them.
+ */
+export async function loadLessonVariants(
+  directory: string,
+  options: Pick<LoadOptions, 'catalog'> = {},
+): Promise<{ variants: LoadedLessons[]; issues: LessonIssue[] }> {
+  const variants: LoadedLessons[] = [];
+  for (const features of featureCombinations()) variants.push(await loadLessons(directory, { ...options, features }));
+  return { variants, issues: mergeVariantIssues(variants) };
 }

@@ -166,6 +166,100 @@ docker ps
   });
 });
 
+describe('conditional sections', () => {
+  const ADAPTIVE = lesson(`
+Intro.
+<!-- if not ipvs -->
+This machine has no IPVS.
+<!-- end -->
+
+## Publish {#publish}
+
+<!-- if ipvs -->
+\`\`\`sh run
+docker service create --name web --publish 8080:80 nginx
+\`\`\`
+
+\`\`\`check
+- type: service
+  name: web
+  ports: ["8080->80"]
+\`\`\`
+<!-- else -->
+\`\`\`sh run
+docker service create --name web --endpoint-mode dnsrr --publish mode=host,target=80,published=8080 nginx
+\`\`\`
+
+\`\`\`check
+- type: service
+  name: web
+  ports: ["8080->80"]
+- type: command
+  contains: mode=host
+\`\`\`
+<!-- end -->
+
+<!-- if ipvs -->
+## The mesh {#mesh}
+
+\`\`\`sh run
+curl -s node1:8080
+\`\`\`
+
+\`\`\`check
+- type: command
+  contains: curl
+\`\`\`
+<!-- end -->
+`);
+
+  it('selects prose, blocks, checks and whole steps by the machine', () => {
+    const withIpvs = parseLesson(ADAPTIVE, FILE, { catalog: ['nginx'], features: { ipvs: true } });
+    const without = parseLesson(ADAPTIVE, FILE, { catalog: ['nginx'], features: { ipvs: false } });
+    if (!withIpvs.ok || !without.ok) throw new Error('expected both variants to parse');
+    expect(withIpvs.value.steps.map((step) => step.id)).toEqual(['publish', 'mesh']);
+    expect(without.value.steps.map((step) => step.id)).toEqual(['publish']);
+    expect(withIpvs.value.intro).not.toContain('IPVS');
+    expect(without.value.intro).toContain('This machine has no IPVS.');
+    expect(withIpvs.value.steps[0]!.blocks.map((block) => block.code)).toEqual(['docker service create --name web --publish 8080:80 nginx']);
+    expect(without.value.steps[0]!.blocks[0]!.code).toContain('--endpoint-mode dnsrr');
+    expect(withIpvs.value.steps[0]!.checks.map((check) => check.type)).toEqual(['service']);
+    expect(without.value.steps[0]!.checks.map((check) => check.type)).toEqual(['service', 'command']);
+    // The directives leave no trace in the HTML.
+    expect(without.value.intro + without.value.steps[0]!.html).not.toContain('&lt;!--');
+    // Without features, a lesson is what a machine without any gets.
+    expect(parsed(ADAPTIVE).steps.map((step) => step.id)).toEqual(['publish']);
+  });
+
+  it('reports problems of a branch with their file lines, and unbalanced directives', () => {
+    const broken = ADAPTIVE.replace('  ports: ["8080->80"]\n- type: command', '  prots: ["8080->80"]\n- type: command').replace('{#mesh}', '{#publish}');
+    const issues = (ipvs: boolean) => {
+      const result = parseLesson(broken, FILE, { catalog: ['nginx'], features: { ipvs } });
+      return result.ok ? [] : result.issues.map(formatIssue);
+    };
+    expect(issues(false)).toEqual(['lessons/03-example.md:35: check 1: unknown field "prots" (did you mean "ports"?)']);
+    expect(issues(true)).toEqual(['lessons/03-example.md:42: two steps have the id "publish"; give one an explicit {#id}']);
+    expect(issuesOf(lesson('\n## S {#s}\n<!-- if ipvs -->\n\n```sh run\ndocker ps\n```\n\n```check\n- type: command\n  contains: ps\n```\n'))).toEqual([
+      // Without an end, the branch a machine without IPVS skips runs to the end of the file.
+      'lessons/03-example.md:10: step "s" has no check block: every step needs at least one check',
+      'lessons/03-example.md:10: step "s" has neither a run nor a solution block, so golden runs cannot complete it',
+      'lessons/03-example.md:11: "<!-- if ipvs -->" has no <!-- end -->',
+    ]);
+  });
+
+  it('selects a translation for the same machine as its original', () => {
+    const original = parseLesson(ADAPTIVE, FILE, { catalog: ['nginx'], features: { ipvs: true } });
+    if (!original.ok) throw new Error('expected the original to parse');
+    const translation = `---\ntitle: 发布\n---\n\n## 发布 {#publish}\n\n<!-- if ipvs -->\n\`\`\`sh run\ndocker service create --name web --publish 8080:80 nginx\n\`\`\`\n<!-- else -->\n\`\`\`sh run\ndocker service create --name web --endpoint-mode dnsrr --publish mode=host,target=80,published=8080 nginx\n\`\`\`\n<!-- end -->\n\n<!-- if ipvs -->\n## 网格 {#mesh}\n\n\`\`\`sh run\ncurl -s node1:8080\n\`\`\`\n<!-- end -->\n`;
+    const translated = parseTranslation(translation, 'lessons/03-example.zh.md', original.value, { features: { ipvs: true } });
+    if (!translated.ok) throw new Error(translated.issues.map(formatIssue).join('\n'));
+    expect(translated.value.steps.map((step) => step.title)).toEqual(['发布', '网格']);
+    // Selected for another machine than its original's, the translation no longer matches it.
+    const mismatched = parseTranslation(translation, 'lessons/03-example.zh.md', original.value, { features: { ipvs: false } });
+    expect(mismatched.ok).toBe(false);
+  });
+});
+
 describe('parseTranslation', () => {
   const original = parsed(VALID);
   const translation = (body: string, front = 'title: 示例') => `---\n${front}\n---\n${body}`;

@@ -7,6 +7,7 @@ import type { Tokens } from 'marked';
 import { normalizeImageRef } from '../checks/image-ref';
 import { CHECK_SCHEMAS, CHECK_TYPES, isCheckType, type Check } from '../checks/schema';
 import type { LessonIssue, LessonResult } from './issues';
+import { BASELINE_FEATURES, selectForFeatures, type MachineFeatures } from './features';
 import { escapeHtml, lex, plainText, rawHtmlIn, render, renderMarkdown } from './markdown';
 import {
   FrontMatter,
@@ -32,7 +33,15 @@ export function lessonFileName(file: string): { order: number; slug: string; loc
 export type ParseOptions = {
   /** Images lessons may use; when given, front matter `images` must all be in it. */
   catalog?: readonly string[];
+  /**
+   * The machine the lesson is for: `<!-- if ipvs -->` ... `<!-- end -->` sections are kept or
+   * dropped by it (see features.ts). Default: BASELINE_FEATURES (no IPVS).
+   */
+  features?: MachineFeatures;
 };
+
+/** A translation follows its original's conditions, so it is selected for the same machine. */
+export type TranslationOptions = Pick<ParseOptions, 'features'>;
 
 export function parseLesson(source: string, file: string, options: ParseOptions = {}): LessonResult<Lesson> {
   const issues: LessonIssue[] = [];
@@ -69,7 +78,7 @@ export function parseLesson(source: string, file: string, options: ParseOptions 
     });
   }
 
-  const body = parseBody(parts.body, parts.bodyLine, front?.nodes ?? 1, report, 'original');
+  const body = parseBody(selectBody(parts, options.features, report), parts.bodyLine, front?.nodes ?? 1, report, 'original');
   if (body.steps.length === 0) report(parts.bodyLine, 'a lesson needs at least one step: start each with a "## " heading');
   for (const step of body.steps) {
     if (step.checks.length === 0) report(step.line, `step "${step.id}" has no check block: every step needs at least one check`);
@@ -103,7 +112,7 @@ export function parseLesson(source: string, file: string, options: ParseOptions 
  * the same run and copy blocks (placed where the translated prose needs them) and as many hints.
  * Checks, solutions and wrong blocks belong to the original only.
  */
-export function parseTranslation(source: string, file: string, original: Lesson): LessonResult<Lesson> {
+export function parseTranslation(source: string, file: string, original: Lesson, options: TranslationOptions = {}): LessonResult<Lesson> {
   const issues: LessonIssue[] = [];
   const report = (line: number, message: string) => issues.push({ file, line, message });
   const name = lessonFileName(file);
@@ -121,7 +130,7 @@ export function parseTranslation(source: string, file: string, original: Lesson)
     }
   }
 
-  const body = parseBody(parts.body, parts.bodyLine, original.nodes, report, 'translation');
+  const body = parseBody(selectBody(parts, options.features, report), parts.bodyLine, original.nodes, report, 'translation');
   const translatedIds = body.steps.map((step) => step.id);
   const originalIds = original.steps.map((step) => step.id);
   if (translatedIds.join('\n') !== originalIds.join('\n')) {
@@ -196,6 +205,13 @@ function splitFrontMatter(source: string, report: Report) {
 }
 
 // ---- body ---------------------------------------------------------------------------------
+
+/** The body as this machine gets it: other branches blanked, line numbers kept. */
+function selectBody(parts: { body: string; bodyLine: number }, features: MachineFeatures | undefined, report: Report): string {
+  const selected = selectForFeatures(parts.body, features ?? BASELINE_FEATURES, parts.bodyLine);
+  selected.issues.forEach(({ line, message }) => report(line, message));
+  return selected.text;
+}
 
 type DraftStep = {
   id: string;
