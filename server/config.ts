@@ -40,6 +40,8 @@ const Environment = z.object({
   SLIPWAY_MAX_SANDBOXES: count(1, 1000).default(10),
   SLIPWAY_POOL_SIZE: count(0, 50).default(2),
   SLIPWAY_MAX_NODES: count(1, 9).default(5),
+  /** Whether the kernel has IPVS (swarm routing mesh): detected (auto), or forced on/off. */
+  SLIPWAY_IPVS: z.enum(['auto', 'on', 'off']).default('auto'),
   SLIPWAY_IDLE_TIMEOUT: duration.prefault('2h'),
   SLIPWAY_SANDBOX_MEMORY: byteSize.prefault('3g'),
   SLIPWAY_SANDBOX_STORAGE: byteSize.prefault('4g'),
@@ -71,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSandboxes: values.SLIPWAY_MAX_SANDBOXES,
     poolSize: values.SLIPWAY_POOL_SIZE,
     maxNodes: values.SLIPWAY_MAX_NODES,
+    ipvs: values.SLIPWAY_IPVS,
     idleTimeoutMs: values.SLIPWAY_IDLE_TIMEOUT,
     sandbox: {
       memoryBytes: values.SLIPWAY_SANDBOX_MEMORY,
