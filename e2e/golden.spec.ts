@@ -4,7 +4,8 @@
  * each step: its `wrong` block (if any) is run and at least one check must fail with a reason;
  * whatever the wrong block created is removed again; then its solution is run and every check
  * must pass. Each block runs in the shell of its node. Judged by the same code as the live
- * service (server/lessons/runner.ts).
+ * service (server/lessons/runner.ts). Lessons are loaded for this machine's features (IPVS or
+ * not), so each machine runs the variant its learners get.
  *
  *   npx playwright test e2e/golden.spec.ts [-g <lesson-id>]
  */
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import type Docker from 'dockerode';
 import { loadConfig } from '../server/config';
+import { detectMachineFeatures } from '../server/engine/kernel-features';
 import type { CommandRecord } from '../server/checks/shell-integration';
 import { loadLessons } from '../server/lessons/load';
 import { solutionOf, type Block, type Lesson, type Step } from '../server/lessons/model';
@@ -52,7 +54,10 @@ test.beforeAll(async () => {
     poolSize: 0,
     idleTimeoutMs: 3_600_000,
   });
-  const loaded = await loadLessons(LESSONS_DIR);
+  // The lessons as this machine's learners get them: its kernel picks their variants.
+  const machine = await detectMachineFeatures(config.ipvs);
+  console.log(`golden runs: ${machine.reason}`);
+  const loaded = await loadLessons(LESSONS_DIR, { features: machine.features });
   lessons = new Map(loaded.lessons.map((lesson) => [lesson.id, lesson]));
 });
 
