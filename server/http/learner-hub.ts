@@ -9,8 +9,9 @@ import {
   ERRORS,
   FIRST_NODE,
   PROTOCOL_VERSION,
-  SlipwayError,
   decodeTerminalFrame,
+  errorCodeOf,
+  errorMessage,
   nodeChannel,
   parseClientMessage,
   type ClientMessage,
@@ -112,7 +113,7 @@ export class LearnerHub {
     try {
       sandbox = await obtain();
     } catch (error) {
-      const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
+      const code = errorCodeOf(error);
       this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
       send(socket, { type: 'sandbox', state: code === 'SANDBOX_LIMIT_REACHED' ? 'full' : 'failed', detail: ERRORS[code].message });
       close(socket, code);
@@ -212,10 +213,9 @@ function progress(socket: WebSocket) {
   return (detail: string, warm: boolean) => send(socket, { type: 'sandbox', state: 'starting', detail, warm });
 }
 
-/** A failed node request: the page shows the catalog's words; the connection stays. */
+/** A failed node request: the page shows it; the connection stays. */
 function reportError(viewer: Viewer, error: Error): void {
-  const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
-  viewer.sendMessage({ type: 'error', code, message: error.message });
+  viewer.sendMessage(errorMessage(error));
 }
 
 function reject(viewer: Viewer, detail: string): void {

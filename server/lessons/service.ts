@@ -9,7 +9,7 @@ import type { CommandRecord } from '../checks/shell-integration';
 import { followEngineEvents } from '../explorer/follow-events';
 import type { EngineEvent } from '../explorer/events';
 import type { ClientMessage } from '../protocol';
-import { ERRORS, SlipwayError } from '../protocol/errors';
+import { ERRORS, errorMessage } from '../protocol/errors';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import type { Disposable } from '../terminal/terminal-process';
 import type { LessonLibrary } from './library';
@@ -139,10 +139,7 @@ export class LessonsService implements SessionService {
     const same = this.#selection?.lesson.id === lessonId && this.#selection.step.id === stepId;
     if (!same) this.#selection = { lesson, step, since: Date.now() };
     // Judged meanwhile: checks about nodes still starting say so until they are ready.
-    this.context.ensureNodes(lesson.nodes).catch((error: Error) => {
-      const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
-      this.context.send({ type: 'error', code, message: error.message });
-    });
+    this.context.ensureNodes(lesson.nodes).catch((error: Error) => this.context.send(errorMessage(error)));
     this.deps.store.setCurrent(this.context.learner, lessonId, stepId);
     this.#sendProgress(lessonId);
     void this.judge();

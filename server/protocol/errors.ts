@@ -93,6 +93,16 @@ export class SlipwayError extends Error {
   }
 }
 
+/** The catalog code of any error: its own for a SlipwayError, else `fallback`. */
+export function errorCodeOf(error: unknown, fallback: ErrorCode = 'SANDBOX_FAILED'): ErrorCode {
+  return error instanceof SlipwayError ? error.code : fallback;
+}
+
+/** An `error` message for the page: the code, and the error's own words. */
+export function errorMessage(error: Error): { type: 'error'; code: ErrorCode; message: string } {
+  return { type: 'error', code: errorCodeOf(error), message: error.message };
+}
+
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERRORS, value);
 }

@@ -9,6 +9,7 @@ import { OSC_SHELL_INTEGRATION, ShellIntegrationParser, type CommandRecord } fro
 import {
   ERRORS,
   FIRST_NODE,
+  errorCodeOf,
   SlipwayError,
   nodeChannel,
   nodeIndex,
@@ -136,6 +137,7 @@ export class LearnerSession {
       else if (!entry || entry.state === 'failed') starts.push(this.#start(name));
     }
     await Promise.all(starts);
+    if (count > wanted) throw new SlipwayError('NODE_LIMIT_REACHED', `this needs ${count} nodes; Slipway allows ${wanted} (SLIPWAY_MAX_NODES)`);
   }
 
   /** Starts the lowest-numbered node the session lacks. */
@@ -196,8 +198,7 @@ export class LearnerSession {
         (error: Error) => {
           this.#options.log(`learner ${this.learner.slice(0, 8)}: could not start ${name}: ${error.message}`);
           if (entry.state !== 'removing') entry.state = 'failed';
-          const code = error instanceof SlipwayError ? error.code : 'SANDBOX_FAILED';
-          entry.detail = ERRORS[code].message;
+          entry.detail = ERRORS[errorCodeOf(error)].message;
           throw error;
         },
       )
