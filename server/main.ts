@@ -15,6 +15,7 @@ import { loadLibrary } from './lessons/library';
 import { lessonsService } from './lessons/service';
 import { openProgressStore } from './lessons/store';
 import { ensureImages } from './images';
+import { detectMachineFeatures } from './engine/kernel-features';
 import { SandboxManager } from './sandbox/manager';
 
 const LESSONS_DIR = path.resolve(import.meta.dirname, '../lessons');
@@ -46,7 +47,11 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
     log,
     onExpired: (learner) => app.expire(learner),
   });
-  const library = await loadLibrary(LESSONS_DIR, log);
+  // The sandboxes share this machine's kernel (the engine is local): its features pick the
+  // lessons' variants, such as the swarm routing mesh with IPVS or host-mode ports without.
+  const machine = await detectMachineFeatures(config.ipvs);
+  log(`machine: ${machine.reason}`);
+  const library = await loadLibrary(LESSONS_DIR, log, machine.features);
   const store = openProgressStore(config.stateDir);
   const app = createApp({
     config,
