@@ -15,6 +15,7 @@ import { ensureWebBuild } from '../../server/setup/web-build';
 import { removeInstance } from '../support/global-setup';
 import { startSlipway, type RunningSlipway } from '../support/server';
 import { execEcho, execPrompt, execThroughput, headlessParse } from './diagnose';
+import { startSession, type SessionStart } from './nodes';
 import { echo, interrupt, openTimed, renderer, settle, timeCommand, type OpenSteps } from './page';
 import { commandToPanel } from './panels';
 import { percentile, round, summarize } from './stats';
@@ -28,7 +29,7 @@ const INTERRUPTS = 5;
 const FLOOD_BYTES = 50_000_000;
 const MB = 1_000_000;
 /** Sections to run (`BENCH_ONLY=verdict,explorer`); all when unset. */
-const SECTIONS = ['startup', 'terminal', 'verdict', 'explorer', 'crowd'] as const;
+const SECTIONS = ['startup', 'nodes', 'terminal', 'verdict', 'explorer', 'crowd'] as const;
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((name) => name.trim()));
 const wants = (section: (typeof SECTIONS)[number]) => ONLY.has(section);
 const unknown = [...ONLY].filter((name) => !(SECTIONS as readonly string[]).includes(name));
@@ -36,6 +37,8 @@ if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', '
 const VERDICT_RUNS = Number(process.env.BENCH_VERDICT_RUNS ?? 10);
 const EXPLORER_RUNS = Number(process.env.BENCH_EXPLORER_RUNS ?? 10);
 const CROWD = Number(process.env.BENCH_CROWD_CONTAINERS ?? 200);
+const SESSION_NODES = 3;
+const SESSION_RUNS = Number(process.env.BENCH_SESSION_RUNS ?? 5);
 const FIRST_LESSON = 'images-and-containers';
 
 const TARGETS = {
@@ -73,11 +76,15 @@ async function main(): Promise<void> {
     const starts = wants('startup') && START_RUNS > 0;
     const cold = starts ? await startTimes(browser, docker, await serve(0), 0) : undefined;
     const warm = starts ? await startTimes(browser, docker, await serve(2), 2) : undefined;
+    const sessions = wants('nodes')
+      ? { cold: await sessionTimes(docker, await serve(0), 0), warm: await sessionTimes(docker, await serve(2), 2) }
+      : undefined;
     const terminal = wants('terminal') ? await terminalFigures(browser, docker, await serve(0)) : undefined;
     const panels = wants('verdict') || wants('explorer') || wants('crowd') ? await panelFigures(browser, docker, await serve(0)) : undefined;
     const result = {
       machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage, browser: browser.version() },
       startup: { cold, warm },
+      threeNodeSession: sessions,
       ...terminal,
       ...panels,
       targets: {
@@ -123,6 +130,39 @@ async function startTimes(browser: Browser, docker: Docker, slipway: RunningSlip
     names.map((name) => [name, percentile(steps.map((one) => one[name] ?? Number.NaN).filter(Number.isFinite), 50)]),
   );
   return { ms: summarize(times, 0), stepsP50Ms: stepsP50 };
+}
+
+/**
+ * A 3-node session, SESSION_RUNS times per kind (cold: every node started; warm: node1 from the
+ * pool), each for a new learner; after the last run, each node's memory once it settled.
+ */
+async function sessionTimes(docker: Docker, slipway: RunningSlipway, poolSize: number) {
+  const kind = poolSize > 0 ? 'warm' : 'cold';
+  const runs: SessionStart[] = [];
+  let memoryPerNode: Record<string, Awaited<ReturnType<typeof sandboxMemory>>> | undefined;
+  for (let run = 0; run < SESSION_RUNS; run++) {
+    if (poolSize > 0) await waitForPool(slipway.url, 1);
+    const session = await startSession(slipway.url, SESSION_NODES);
+    const { close, ...figures } = session;
+    runs.push(figures);
+    log(`${kind} ${SESSION_NODES}-node session ${run + 1}/${SESSION_RUNS}: ${JSON.stringify(figures)}`);
+    if (run === SESSION_RUNS - 1) {
+      log('letting the nodes settle for 10 s');
+      await sleep(10_000);
+      const containers = await learnerContainers(docker);
+      memoryPerNode = Object.fromEntries(
+        await Promise.all(containers.map(async (info) => [info.Labels[LABELS.node] ?? info.Id, await sandboxMemory(docker.getContainer(info.Id))] as const)),
+      );
+    }
+    close();
+    await removeLearners(docker);
+  }
+  return {
+    nodes: SESSION_NODES,
+    ms: summarize(runs.map((run) => run.ms), 0),
+    node1ReadyMs: summarize(runs.map((run) => run.readyMs), 0),
+    memoryPerNode,
+  };
 }
 
 async function terminalFigures(browser: Browser, docker: Docker, slipway: RunningSlipway) {
