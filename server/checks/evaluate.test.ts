@@ -165,6 +165,18 @@ describe('swarm checks', () => {
     expect(reasonOf({ type: 'swarm' }, { engine: EMPTY })).toBe('fail: node1 is not part of a swarm');
     expect(reasonOf({ type: 'node', name: 'node2', role: 'manager' })).toBe('fail: swarm node node2 is a worker, not a manager');
     expect(reasonOf({ type: 'node', name: 'node3' })).toBe('fail: node3 has not joined the swarm: its nodes are node1, node2');
+    // node2 left as a worker and joined again as a manager: the swarm still lists its old, down entry first.
+    const rejoined: EngineSnapshot = {
+      ...snapshot,
+      swarm: {
+        ...snapshot.swarm,
+        nodes: [
+          { id: 'old', hostname: 'node2', role: 'worker', availability: 'active', state: 'down', leader: false },
+          { id: 'new', hostname: 'node2', role: 'manager', availability: 'active', state: 'ready', leader: false },
+        ],
+      },
+    };
+    expect(reasonOf({ type: 'node', name: 'node2', role: 'manager', state: 'ready' }, { engine: rejoined })).toBe('pass: swarm node node2 is as expected');
     expect(
       reasonOf({ type: 'service', name: 'search', image: 'nginx', mode: 'replicated', ports: ['9200->80/tcp'], networks: ['appnet'], update: { parallelism: 2, delay: '5s' } }),
     ).toBe('pass: service search is as expected');

@@ -351,7 +351,9 @@ function judgeSwarmNode(check: CheckOf<'node'>, snapshot: EngineSnapshot): Outco
   const { swarm } = snapshot;
   if (!swarm.active) return fail(`${check.node} is not part of a swarm`);
   if (!swarm.manager) return fail(`${check.node} is a worker, so it cannot see the swarm's nodes; check from a manager`);
-  const node = swarm.nodes.find((candidate) => candidate.hostname === check.name);
+  // A node that left and joined again is listed twice (the old entry down): judge the live one.
+  const named = swarm.nodes.filter((candidate) => candidate.hostname === check.name);
+  const node = named.find((candidate) => candidate.state === 'ready') ?? named[0];
   if (!node) return fail(`${check.name} has not joined the swarm: its nodes are ${list(swarm.nodes.map((n) => n.hostname))}`);
   const problems: string[] = [];
   if (check.role !== undefined && node.role !== check.role) problems.push(`is a ${node.role}, not a ${check.role}`);
