@@ -81,7 +81,34 @@ test('a restarted server adopts the sandbox, and its containers are still there'
   await page.reload();
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await run(page, 'clear; docker ps --format "alive:{{.Names}}"', 'alive:survivor');
-  expect(second.output()).toMatch(/adopted [1-9]\d* learner sandbox/);
+  expect(second.output()).toMatch(/adopted [1-9]\d* learner session/);
+});
+
+test('a learner adds a node, uses it, finds it again after a restart, and removes it; the session maximum holds', async ({ browser }) => {
+  const first = await slipway({ SLIPWAY_MAX_NODES: '2', SLIPWAY_POOL_SIZE: '0' });
+  const page = await newPage(browser);
+  await openSandbox(page, first.url);
+  const tab = (node: string) => page.getByTestId('node-tab').and(page.locator(`[data-node="${node}"]`));
+  await page.getByTestId('node-add').click();
+  await expect(tab('node2')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  await tab('node2').click();
+  await run(page, 'clear; ping -c 1 -W 2 node1 >/dev/null && echo "reached=$(hostname)"', 'reached=node2', 90_000);
+  // Two is this server's maximum.
+  await expect(page.getByTestId('node-add')).toHaveAttribute('aria-disabled', 'true');
+
+  await first.stop();
+  const second = await slipway({ SLIPWAY_MAX_NODES: '2', SLIPWAY_POOL_SIZE: '0' }, first.port);
+  await page.reload();
+  await expect(tab('node2')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  expect(second.output()).toMatch(/adopted 1 learner session\(s\) with 2 node\(s\)/);
+
+  await page.getByTestId('node-remove').and(page.locator('[data-node="node2"]')).click();
+  await page.getByTestId('node-remove-confirm').click();
+  await expect(page.getByTestId('node-tab')).toHaveCount(1, { timeout: 60_000 });
+  await expect
+    .poll(async () => (await (await fetch(`${second.url}/api/health`)).json()).sandboxes.nodes, { timeout: 30_000 })
+    .toBe(1);
+  await run(page, 'clear; echo "node1=$(hostname)"', 'node1=node1');
 });
 
 test("a fork bomb stops at the sandbox's process limit and harms no one else", async ({ browser }) => {

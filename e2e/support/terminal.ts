@@ -6,7 +6,12 @@ import { expect, type Page } from '@playwright/test';
 
 declare global {
   interface Window {
-    slipwayTest?: { screenText(): string };
+    /** The app's test hook (web/src/test-hook.d.ts); without a node, the tab shown. */
+    slipwayTest?: {
+      screenText(node?: string): string;
+      sendInput(text: string, node?: string): void;
+      onOutput(listener: (bytes: Uint8Array) => void, node?: string): () => void;
+    };
   }
 }
 
