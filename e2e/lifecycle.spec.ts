@@ -100,7 +100,8 @@ test('a learner adds a node, uses it, finds it again after a restart, and remove
   const second = await slipway({ SLIPWAY_MAX_NODES: '2', SLIPWAY_POOL_SIZE: '0' }, first.port);
   await page.reload();
   await expect(tab('node2')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
-  expect(second.output()).toMatch(/adopted 1 learner session\(s\) with 2 node\(s\)/);
+  // Other tests' learners may be adopted too: the tab above proves this one's node2 was.
+  expect(second.output()).toMatch(/adopted [1-9]\d* learner session\(s\) with [2-9]\d* node\(s\)/);
 
   await page.getByTestId('node-remove').and(page.locator('[data-node="node2"]')).click();
   await page.getByTestId('node-remove-confirm').click();
