@@ -56,11 +56,19 @@ test('malformed messages get an error while the server keeps serving another lea
   socket.send(JSON.stringify({ type: 'resize', channel: 0, cols: -5, rows: 10 }));
   socket.send(JSON.stringify({ type: 'launch-missiles' }));
   socket.send(Buffer.alloc(0));
+  socket.send(JSON.stringify({ type: 'node-remove', node: 'node99' }));
   const errors = () => messages.filter((m): m is Extract<ServerMessage, { type: 'error' }> => m.type === 'error');
-  await expect.poll(() => errors().length).toBeGreaterThanOrEqual(4);
+  await expect.poll(() => errors().length).toBeGreaterThanOrEqual(5);
   expect(errors().every((m) => m.code === 'INVALID_MESSAGE')).toBe(true);
   expect(errors()[0]!.message).toContain('not valid JSON');
   expect(errors()[1]!.message).toContain('cols');
+  expect(errors()[4]!.message).toContain('node name');
+
+  // Well-formed node requests the session cannot honour get their own codes; the socket stays.
+  await expect.poll(() => messages.some((m) => m.type === 'nodes'), { timeout: 120_000 }).toBe(true);
+  socket.send(JSON.stringify({ type: 'node-remove', node: 'node1' }));
+  socket.send(JSON.stringify({ type: 'node-remove', node: 'node7' }));
+  await expect.poll(() => errors().filter((m) => m.code === 'NODE_NOT_FOUND').length).toBe(2);
 
   // A frame over the size limit closes that socket only (1009: message too big).
   const closed = new Promise<number>((resolve) => socket.once('close', resolve));
