@@ -106,6 +106,8 @@ const RawService = z.object({
     EndpointSpec: z.object({ Ports: z.array(RawServicePort).nullish() }).nullish(),
   }),
   Endpoint: z.object({ Ports: z.array(RawServicePort).nullish() }).nullish(),
+  /** Absent until the service's first update. */
+  UpdateStatus: z.object({ State: z.string().nullish(), Message: z.string().nullish() }).nullish(),
 });
 
 const RawTask = z.object({
@@ -286,6 +288,8 @@ function serviceFrom(
       parallelism: spec.UpdateConfig?.Parallelism ?? undefined,
       // The API counts the delay in nanoseconds.
       delayMs: spec.UpdateConfig?.Delay == null ? undefined : spec.UpdateConfig.Delay / 1e6,
+      state: service.UpdateStatus?.State ?? undefined,
+      message: service.UpdateStatus?.Message ?? undefined,
     },
     tasks: tasks
       .filter((task) => task.ServiceID === service.ID)

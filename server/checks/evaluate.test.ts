@@ -183,6 +183,10 @@ describe('swarm checks', () => {
     expect(reasonOf({ type: 'service', name: 'search', replicas: 3, update: { delay: '10s' } })).toBe(
       'fail: service search has 2 running replicas, not 3, and waits 5s between updates, not 10s',
     );
+    expect(reasonOf({ type: 'service', name: 'search', update: { state: 'completed' } })).toBe(
+      'fail: service search has its last update paused ("update paused due to failure or early termination of task t3"), not completed',
+    );
+    expect(reasonOf({ type: 'service', name: 'search', update: { state: 'paused' } })).toBe('pass: service search is as expected');
   });
 
   it('fail clearly when the node is missing', () => {

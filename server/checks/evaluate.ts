@@ -387,12 +387,17 @@ function judgeService(check: CheckOf<'service'>, snapshot: EngineSnapshot): Outc
   for (const network of check.networks ?? []) {
     if (!service.networks.includes(network)) problems.push(`is not on network ${network}`);
   }
-  const { parallelism, delay } = check.update ?? {};
+  const { parallelism, delay, state } = check.update ?? {};
   if (parallelism !== undefined && service.update.parallelism !== parallelism) {
     problems.push(`updates ${service.update.parallelism ?? 1} task(s) at a time, not ${parallelism}`);
   }
   if (delay !== undefined && service.update.delayMs !== durationMs(delay)) {
     problems.push(`waits ${(service.update.delayMs ?? 0) / 1000}s between updates, not ${durationMs(delay) / 1000}s`);
+  }
+  if (state !== undefined && service.update.state !== state) {
+    const now = service.update.state ? `has its last update ${service.update.state.replace('_', ' ')}` : 'has never been updated';
+    const why = service.update.message ? ` ("${service.update.message}")` : '';
+    problems.push(`${now}${why}, not ${state.replace('_', ' ')}`);
   }
   return problems.length === 0 ? pass(`service ${check.name} is as expected`) : fail(`service ${check.name} ${problems.join(', and ')}`);
 }

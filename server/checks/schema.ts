@@ -137,6 +137,9 @@ const VolumeCheck = z.strictObject({
   usedBy: z.array(z.string().min(1)).optional(),
 });
 
+/** The Engine API's UpdateStatus.State values. */
+export const UPDATE_STATES = ['updating', 'paused', 'completed', 'rollback_started', 'rollback_paused', 'rollback_completed'] as const;
+
 const SwarmCheck = z.strictObject({
   ...base,
   type: z.literal('swarm'),
@@ -170,7 +173,12 @@ const ServiceCheck = z.strictObject({
   ports: z.array(PortSpec).optional(),
   networks: z.array(z.string().min(1)).optional(),
   update: z
-    .strictObject({ parallelism: z.number().int().nonnegative().optional(), delay: Duration.optional() })
+    .strictObject({
+      parallelism: z.number().int().nonnegative().optional(),
+      delay: Duration.optional(),
+      /** Where the last update stands, as `docker service inspect` shows UpdateStatus.State. */
+      state: z.enum(UPDATE_STATES).optional(),
+    })
     .optional(),
 });
 

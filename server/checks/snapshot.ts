@@ -95,7 +95,14 @@ export const ServiceInfo = z.object({
   replicas: z.number().int().optional(),
   ports: z.array(PortBinding),
   networks: z.array(z.string()),
-  update: z.object({ parallelism: z.number().int().optional(), delayMs: z.number().optional() }),
+  update: z.object({
+    parallelism: z.number().int().optional(),
+    delayMs: z.number().optional(),
+    /** The last update's progress (`updating`, `completed`, `paused`, `rollback_completed`, ...); absent before the first. */
+    state: z.string().optional(),
+    /** The engine's words about it ("update completed", or why it paused). */
+    message: z.string().optional(),
+  }),
   tasks: z.array(TaskInfo),
 });
 export type ServiceInfo = z.infer<typeof ServiceInfo>;
