@@ -4,7 +4,7 @@
  */
 import { test, expect, type Browser } from '@playwright/test';
 import { startSlipway, type RunningSlipway } from './support/server';
-import { openSandbox, run, screenText } from './support/terminal';
+import { openSandbox, run, screenText, waitForFreshShell } from './support/terminal';
 import { loadConfig } from '../server/config';
 import { connectEngine } from '../server/engine/connect';
 import { E2E_INSTANCE, removeInstance } from './support/global-setup';
@@ -36,7 +36,7 @@ test('reset sandbox gives a fresh engine', async ({ browser }) => {
   await run(page, 'docker run -d --name before-reset busybox sleep 600', undefined, 90_000);
   await page.getByTestId('reset-sandbox').click();
   await page.getByTestId('reset-sandbox-confirm').click();
-  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  await waitForFreshShell(page);
   await run(page, 'clear; echo "containers=$(docker ps -aq | wc -l)"', /containers=\d+/, 90_000);
   expect(await screenText(page)).toContain('containers=0');
 });
@@ -129,7 +129,7 @@ test("a fork bomb stops at the sandbox's process limit and harms no one else", a
   // The bomb's orphans keep forking inside the limit; resetting the sandbox ends them.
   await bomber.getByTestId('reset-sandbox').click();
   await bomber.getByTestId('reset-sandbox-confirm').click();
-  await expect(bomber.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  await waitForFreshShell(bomber);
   await run(bomber, 'clear; echo "procs=$(ps -e --no-headers | wc -l)"', /procs=\d+/);
   const procs = Number(/procs=(\d+)/.exec(await screenText(bomber))![1]);
   expect(procs).toBeLessThan(50);

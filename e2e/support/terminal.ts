@@ -33,6 +33,16 @@ export async function openSandbox(page: Page, url: string): Promise<void> {
   await waitForScreen(page, PROMPT);
 }
 
+/**
+ * After a reset: the new shell's first prompt alone on a cleared screen. Until then keystrokes
+ * could reach a shell still reading its startup files, or the old screen may still show.
+ */
+export async function waitForFreshShell(page: Page): Promise<void> {
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  const fresh = (text: string) => text.split('\n').filter((line) => line.trim() !== '').length === 1 && PROMPT.test(text);
+  await expect.poll(async () => fresh(await screenText(page)), { timeout: 60_000, message: 'a fresh prompt' }).toBe(true);
+}
+
 /** Types a command into the terminal and waits for `until` (or the next prompt) to show. */
 export async function run(page: Page, command: string, until?: RegExp | string, timeout?: number): Promise<string> {
   const id = Math.random().toString(36).slice(2, 8);
