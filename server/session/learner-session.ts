@@ -263,10 +263,12 @@ export class LearnerSession {
           env: [`SLIPWAY_NONCE=${nonce}`],
         }),
       log: this.#options.log,
+      waitForPrompt: true,
     });
     const parser = new ShellIntegrationParser({
       nonce,
       node: node.name,
+      onPrompt: () => terminal.promptShown(),
       onCommand: (record) => {
         this.#history.push(record);
         if (this.#history.length > MAX_HISTORY) this.#history.shift();

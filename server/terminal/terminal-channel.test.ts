@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FLOW_CONTROL, decodeTerminalFrame, type ErrorCode, type ServerMessage } from '../protocol/index';
 import { FakeTerminalProcess } from './fake-terminal-process';
 import { MIRROR_FLOW } from './screen-mirror';
-import { TerminalChannel, type TerminalSize, type Viewer } from './terminal-channel';
+import { PROMPT_WAIT_MS, TerminalChannel, type TerminalSize, type Viewer } from './terminal-channel';
 
 const { Terminal } = xtermHeadless;
 const utf8 = new TextEncoder();
@@ -49,14 +49,14 @@ afterEach(() => {
 });
 
 /** A channel over fakes; `shells` lists every shell started, the latest last. */
-async function open(size: TerminalSize = SIZE) {
+async function open(size: TerminalSize = SIZE, waitForPrompt = false) {
   const shells: FakeTerminalProcess[] = [];
   const openShell = vi.fn(async () => {
     const shell = new FakeTerminalProcess();
     shells.push(shell);
     return shell;
   });
-  const channel = new TerminalChannel({ channel: 3, node: 'node-1', size, openShell });
+  const channel = new TerminalChannel({ channel: 3, node: 'node-1', size, openShell, waitForPrompt });
   channels.push(channel);
   await vi.waitFor(() => expect(shells).toHaveLength(1));
   // Subscriptions happen in the same turn the shell is handed over.
@@ -233,6 +233,32 @@ describe('TerminalChannel', () => {
     expect(shells).toHaveLength(1);
     await restarted;
     expect(shells[1]!.input).toEqual(['ls\r']);
+  });
+
+  it('with waitForPrompt, keeps keystrokes until the shell shows its prompt, then writes them in order', async () => {
+    const { channel, shell } = await open(SIZE, true);
+    channel.input('echo ');
+    channel.input('hi\r');
+    expect(shell().input).toEqual([]);
+    channel.promptShown();
+    channel.input('ls\r');
+    expect(shell().input).toEqual(['echo ', 'hi\r', 'ls\r']);
+  });
+
+  it('with waitForPrompt, gives kept keystrokes to a shell that never reports a prompt after a while', async () => {
+    const { channel, shell } = await open(SIZE, true);
+    // Faked only now (open() polls with timers): the restarted shell's wait is a fake timer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await channel.restart();
+      channel.input('ls\r');
+      vi.advanceTimersByTime(PROMPT_WAIT_MS - 1);
+      expect(shell().input).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(shell().input).toEqual(['ls\r']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports an exit after the last output, and restarts a fresh shell', async () => {

@@ -41,6 +41,11 @@ export interface TerminalChannelOptions {
   size: TerminalSize;
   /** Starts a shell; called at construction and for every restart. */
   openShell: (size: TerminalSize) => Promise<TerminalProcess>;
+  /**
+   * Keystrokes wait for `promptShown()` after the shell started (or PROMPT_WAIT_MS at most):
+   * bash discards what was typed while it read its startup files and set up the terminal.
+   */
+  waitForPrompt?: boolean;
   log?: (line: string) => void;
 }
 
@@ -50,6 +55,8 @@ const MIRROR_BEHIND = 2;
 
 /** Keystrokes kept while a shell starts (typed right after a restart), then written to it. */
 const STARTING_INPUT_LIMIT = 64 * 1024;
+/** A shell that never reports its prompt gets the kept keystrokes after this long anyway. */
+export const PROMPT_WAIT_MS = 3000;
 
 const utf8 = new TextEncoder();
 
@@ -71,6 +78,10 @@ export class TerminalChannel {
   #paused = 0;
   #startingInput: Array<Uint8Array | string> = [];
   #startingInputLength = 0;
+  readonly #waitForPrompt: boolean;
+  /** The shell runs but has not shown its first prompt: keystrokes are still kept. */
+  #awaitingPrompt = false;
+  #promptTimer: ReturnType<typeof setTimeout> | undefined;
 
   #viewer: Viewer | undefined;
   /** Counts attachments, so that a replay overtaken by a newer attach (or detach) is dropped. */
@@ -86,6 +97,7 @@ export class TerminalChannel {
     this.channel = options.channel;
     this.node = options.node;
     this.#openShell = options.openShell;
+    this.#waitForPrompt = options.waitForPrompt ?? false;
     this.#log = options.log ?? (() => {});
     this.#size = { ...options.size };
     this.#mirror = new ScreenMirror({
@@ -148,10 +160,20 @@ export class TerminalChannel {
 
   /** Keystrokes; kept while a shell starts, dropped while none runs (exited, not restarted). */
   input(data: Uint8Array | string): void {
-    if (this.#process) return this.#process.write(data);
-    if (this.#state !== 'starting' || this.#startingInputLength + data.length > STARTING_INPUT_LIMIT) return;
+    if (this.#process && !this.#awaitingPrompt) return this.#process.write(data);
+    const keeping = this.#state === 'starting' || this.#awaitingPrompt;
+    if (!keeping || this.#startingInputLength + data.length > STARTING_INPUT_LIMIT) return;
     this.#startingInput.push(data);
     this.#startingInputLength += data.length;
+  }
+
+  /** The shell showed a prompt (shell integration says so): keystrokes kept until now go in. */
+  promptShown(): void {
+    if (!this.#awaitingPrompt) return;
+    this.#awaitingPrompt = false;
+    clearTimeout(this.#promptTimer);
+    for (const data of this.#startingInput) this.#process?.write(data);
+    this.#dropStartingInput();
   }
 
   resize(cols: number, rows: number): void {
@@ -187,8 +209,9 @@ export class TerminalChannel {
           this.#processListeners = [process.onData(this.#output), process.onExit(this.#exited)];
           if (this.#paused) process.pause();
           if (size.cols !== this.#size.cols || size.rows !== this.#size.rows) this.#resizeProcess();
-          for (const data of this.#startingInput) process.write(data);
-          this.#dropStartingInput();
+          this.#awaitingPrompt = true;
+          if (this.#waitForPrompt) this.#promptTimer = setTimeout(() => this.promptShown(), PROMPT_WAIT_MS);
+          else this.promptShown();
         },
         (error: unknown) => {
           if (start !== this.#starts) return;
@@ -279,6 +302,8 @@ export class TerminalChannel {
   }
 
   #stopProcess(): void {
+    this.#awaitingPrompt = false;
+    clearTimeout(this.#promptTimer);
     for (const listener of this.#processListeners) listener.dispose();
     this.#processListeners = [];
     this.#process?.dispose();
