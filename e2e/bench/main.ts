@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const root = process.cwd();
   ensureWebBuild(root, log);
   const config = loadConfig();
-  const { docker } = await connectEngine({ dockerHost: config.dockerHost, stateDir: config.stateDir });
+  const { docker } = await connectEngine(config.engine);
   await removeInstance(docker, INSTANCE);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
