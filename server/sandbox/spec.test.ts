@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { learnerContainerName, learnerKey, parseContainerName, poolContainerName, sandboxContainerSpec } from './spec';
 
-const limits = { memoryBytes: 3 * 1024 ** 3, storageBytes: 4 * 1024 ** 3, cpus: 1, pids: 2048 };
+const limits = { memoryBytes: 3 * 1024 ** 3, storageBytes: 4 * 1024 ** 3, cpus: 1, pids: 2048, diskBytes: 2 * 1024 ** 3 };
+const delegated = { cgroupParent: '/slipway-abcd-main-0123456789', bind: '/run/slipway-cg/slipway-abcd-main-0123456789:/sys/fs/cgroup:rw' };
 
 describe('sandboxContainerSpec', () => {
-  const spec = sandboxContainerSpec({ instance: 'main', name: 'x', image: 'slipway/sandbox:abc', network: 'net', node: 'node1', limits });
+  const spec = sandboxContainerSpec({
+    instance: 'main',
+    name: 'x',
+    image: 'slipway/sandbox:abc',
+    network: 'net',
+    node: 'node1',
+    limits,
+    isolation: { cgroup: delegated, diskQuotaBytes: 3 * 1024 ** 3 },
+    cgroupId: '0123456789',
+  });
   const host = spec.HostConfig!;
 
   it('is never privileged and adds only the capabilities nested engines need', () => {
