@@ -93,9 +93,8 @@ function removals(rules: string[][]): string[][] {
 
 export function installEgressPolicy(engineId: string, mode: EgressMode, log: (line: string) => void): void {
   const { ipv4, ipv6 } = egressRules(engineId, mode);
-  const chains = Object.values(egressChains(engineId));
   for (const rule of removals(ipv4)) while (iptables('iptables', rule).ok);
-  for (const chain of chains) {
+  for (const chain of Object.values(egressChains(engineId))) {
     if (!iptables('iptables', ['-N', chain]).ok) iptables('iptables', ['-F', chain], true);
   }
   for (const rule of ipv4) iptables('iptables', rule, true);
@@ -106,6 +105,17 @@ export function installEgressPolicy(engineId: string, mode: EgressMode, log: (li
     for (const rule of ipv6) iptables('ip6tables', rule, true);
   }
   log(`egress: sandboxes reach their own session and ${mode === 'internet' ? 'the public internet' : 'nothing else'}; never this host, other sessions or private ranges`);
+}
+
+/** Takes an engine's rules and chains out again (for an engine that is gone for good). */
+export function removeEgressPolicy(engineId: string): void {
+  const { ipv4, ipv6 } = egressRules(engineId, 'none');
+  for (const rule of removals(ipv4)) while (iptables('iptables', rule).ok);
+  for (const rule of removals(ipv6)) while (iptables('ip6tables', rule).ok);
+  for (const chain of Object.values(egressChains(engineId))) {
+    iptables('iptables', ['-F', chain]);
+    iptables('iptables', ['-X', chain]);
+  }
 }
 
 function iptables(command: string, args: string[], required = false): { ok: boolean } {
