@@ -17,19 +17,48 @@ describe('sandboxContainerSpec', () => {
   });
   const host = spec.HostConfig!;
 
-  it('is never privileged and adds only the capabilities nested engines need', () => {
+  it('is never privileged and adds only the capabilities nested engines need, in its user namespace', () => {
     expect(host.Privileged).toBeUndefined();
+    expect(host.UsernsMode ?? '').toBe('');
     expect(host.CapAdd).toEqual(['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE']);
   });
 
-  it('gives access to character devices only, so host disks cannot be opened', () => {
+  it('runs under Slipway’s seccomp profile, never unconfined', () => {
+    const seccomp = host.SecurityOpt!.find((option) => option.startsWith('seccomp='))!;
+    expect(seccomp).not.toBe('seccomp=unconfined');
+    expect(JSON.parse(seccomp.slice('seccomp='.length)).syscalls[0].names).toContain('kexec_load');
+  });
+
+  it('gives access to a few character devices only, so host disks cannot be opened', () => {
     expect(host.DeviceCgroupRules!.every((rule) => rule.startsWith('c '))).toBe(true);
+    expect(host.DeviceCgroupRules).not.toContain('c 1:1 rwm');
     expect(host.Devices ?? []).toEqual([]);
   });
 
-  it('mounts nothing from the host: no engine socket, no Slipway files', () => {
-    expect(host.Binds ?? []).toEqual([]);
+  it('mounts nothing from the host but its own cgroup subtree: no engine socket, no Slipway files', () => {
+    expect(host.Binds).toEqual([delegated.bind]);
+    expect(host.Binds![0]!.split(':')[1]).toBe('/sys/fs/cgroup');
     expect(host.Mounts ?? []).toEqual([]);
+  });
+
+  it('sits below its own cgroup parent, seeing host cgroup paths that match its mounts', () => {
+    expect(host.CgroupParent).toBe(delegated.cgroupParent);
+    expect((host as { CgroupnsMode?: string }).CgroupnsMode).toBe('host');
+    expect(spec.Labels!['slipway.cgroup']).toBe('0123456789');
+  });
+
+  it('without a subtree, keeps a private cgroup namespace and mounts nothing', () => {
+    const bare = sandboxContainerSpec({ instance: 'main', name: 'x', image: 'i', network: 'net', node: 'node1', limits, isolation: { cgroup: null, diskQuotaBytes: null } }).HostConfig!;
+    expect(bare.Binds ?? []).toEqual([]);
+    expect(bare.CgroupParent).toBeUndefined();
+    expect((bare as { CgroupnsMode?: string }).CgroupnsMode).toBe('private');
+    expect(bare.StorageOpt).toBeUndefined();
+  });
+
+  it('bounds its disk and logs, and goes first when memory runs out', () => {
+    expect(host.StorageOpt).toEqual({ size: String(3 * 1024 ** 3) });
+    expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } });
+    expect(host.OomScoreAdj).toBe(1000);
   });
 
   it('applies every configured limit', () => {
