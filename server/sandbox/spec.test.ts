@@ -24,7 +24,7 @@ describe('sandboxContainerSpec', () => {
   });
 
   it('runs under Slipway’s seccomp profile, never unconfined', () => {
-    const seccomp = host.SecurityOpt!.find((option) => option.startsWith('seccomp='))!;
+    const seccomp = host.SecurityOpt!.find((option: string) => option.startsWith('seccomp='))!;
     expect(seccomp).not.toBe('seccomp=unconfined');
     expect(JSON.parse(seccomp.slice('seccomp='.length)).syscalls[0].names).toContain('kexec_load');
   });
