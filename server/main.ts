@@ -62,6 +62,7 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
     services: [explorerService(), lessonsService({ library, store })],
     routes: [(url, learner) => lessonsApi(url, learner, library, store)],
     log,
+    isolated: prepared.engine.isolation.userns,
   });
   await manager.start();
   const url = await app.listen();

@@ -62,15 +62,7 @@ export async function connectEngine(options: EngineOptions, log: (line: string) 
     log(`using ${description}`);
   }
   const isolation = isolationOf(await docker.info(), endpoint);
-  if (!isolation.userns) {
-    const warning = `${description} does not run containers in user namespaces: a learner who is root in a sandbox is root on that engine's host`;
-    if (!options.allowUnisolated) {
-      throw new SlipwayError(
-        'ENGINE_NOT_ISOLATED',
-        `${warning}. Start dockerd with --userns-remap (see docs/SECURITY.md), let Slipway run its own engine (unset DOCKER_HOST), or accept the risk with SLIPWAY_ALLOW_UNISOLATED_ENGINE=1`,
-      );
-    }
-    log(`WARNING: ${warning} (allowed by SLIPWAY_ALLOW_UNISOLATED_ENGINE)`);
-  }
+  const warning = isolationWarning(isolation, description, options.allowUnisolated ?? false);
+  if (warning) log(`WARNING: ${warning}`);
   return { docker, endpoint, description, isolation, layout };
 }

@@ -39,6 +39,8 @@ export class LearnerHub {
     private readonly services: readonly ServiceFactory[],
     private readonly maxNodes: number,
     private readonly log: (line: string) => void,
+    /** Whether sandboxes run in user namespaces; the page warns when not. */
+    private readonly isolated: boolean,
   ) {}
 
   connect(socket: WebSocket, key: string): void {
@@ -47,7 +49,7 @@ export class LearnerHub {
     learner.socket = socket;
     const viewer = socketViewer(socket);
     this.manager.viewerAttached(key);
-    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8) });
+    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8), isolated: this.isolated });
 
     socket.on('message', (data, isBinary) => {
       try {
