@@ -8,7 +8,7 @@ import { SlipwayError } from '../protocol';
 import { chooseEngine, describeEndpoint, type EngineEndpoint } from './discover';
 import { installEgressPolicy, type EgressMode } from './egress';
 import { preparePrivateEngineHost, privateEnginePaths, startPrivateEngine, type PrivateEngineLayout, type PrivateEngineSettings } from './private-engine';
-import { isolationOf, type EngineIsolation } from './isolation';
+import { isolationOf, isolationWarning, type EngineIsolation } from './isolation';
 
 export interface Engine {
   docker: Docker;
