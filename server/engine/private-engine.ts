@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chooseRange, engineAddresses, parseCidr, parseProcRoutes, type EngineAddresses } from './address-pool';
@@ -96,6 +96,7 @@ export function preparePrivateEngineHost(paths: PrivateEnginePaths, settings: Pr
   ensureDataFilesystem({ image: paths.dataImage, mountPoint: paths.dataRoot }, settings.diskBytes, say);
   const addresses = chooseAddresses(paths, settings.subnetPool);
   ensureBridge(buildBridgeName(engineId), addresses.bridgeAddress);
+  ensureTunUsable();
   return { engineId, addresses, remap };
 }
 
@@ -108,6 +109,21 @@ function chooseAddresses(paths: PrivateEnginePaths, configured: string | undefin
   const addresses = engineAddresses(range);
   writeFileSync(paths.addressesFile, `${JSON.stringify({ range: addresses.range })}\n`);
   return addresses;
+}
+
+/**
+ * Sandboxes get the host's /dev/net/tun (rootless Podman's networking), which in a user
+ * namespace keeps the host node's mode: 0666, as udev makes it on ordinary distributions
+ * (a machine without udev leaves it 0600). Opening it lets a process create interfaces only in
+ * network namespaces where it holds CAP_NET_ADMIN: a sandbox's own.
+ */
+function ensureTunUsable(): void {
+  const tun = '/dev/net/tun';
+  if (!existsSync(tun)) {
+    mkdirSync('/dev/net', { recursive: true });
+    if (spawnSync('mknod', ['-m', '0666', tun, 'c', '10', '200']).status !== 0) throw new Error(`could not create ${tun}`);
+  }
+  chmodSync(tun, 0o666);
 }
 
 function ensureBridge(name: string, address: string): void {

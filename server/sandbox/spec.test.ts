@@ -32,7 +32,7 @@ describe('sandboxContainerSpec', () => {
   it('gives access to a few character devices only, so host disks cannot be opened', () => {
     expect(host.DeviceCgroupRules!.every((rule) => rule.startsWith('c '))).toBe(true);
     expect(host.DeviceCgroupRules).not.toContain('c 1:1 rwm');
-    expect(host.Devices ?? []).toEqual([]);
+    expect(host.Devices).toEqual([{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }]);
   });
 
   it('mounts nothing from the host but its own cgroup subtree: no engine socket, no Slipway files', () => {

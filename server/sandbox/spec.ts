@@ -107,6 +107,9 @@ export function sandboxContainerSpec(options: {
     MaskedPaths: [],
     ReadonlyPaths: [],
     DeviceCgroupRules: DEVICE_CGROUP_RULES,
+    // Rootless Podman's networking (pasta) needs a TUN device, and in a user namespace the
+    // sandbox cannot make the node itself. Its interfaces live in the learner's own namespaces.
+    Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
     // With a delegated subtree, the sandbox sees host cgroup paths, which match its mounts.
     CgroupnsMode: isolation.cgroup ? 'host' : 'private',
     ...(isolation.cgroup ? { CgroupParent: isolation.cgroup.cgroupParent, Binds: [isolation.cgroup.bind] } : {}),
