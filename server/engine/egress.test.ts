@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCKED_RANGES, buildBridgeName, egressChains, egressRules, sessionBridgeName, sessionBridgePrefix } from './egress';
+import { resolversOf, BLOCKED_RANGES, buildBridgeName, egressChains, egressRules, sessionBridgeName, sessionBridgePrefix } from './egress';
 
 describe('egress rules', () => {
   const { ipv4, ipv6 } = egressRules('ab12', 'internet');
@@ -40,5 +40,20 @@ describe('egress rules', () => {
 
   it('drop all IPv6 from sandboxes', () => {
     expect(ipv6.map((rule) => rule.join(' '))).toEqual(['-I INPUT 1 -i swab12s+ -j DROP', '-I FORWARD 1 -i swab12s+ -j DROP']);
+  });
+});
+
+describe('DNS to the host’s resolvers', () => {
+  it('reads resolv.conf, leaving out loopback stubs', () => {
+    expect(resolversOf('# x\nnameserver 10.255.255.53\nnameserver 127.0.0.53\nnameserver fe80::1\noptions ndots:0\n')).toEqual(['10.255.255.53']);
+  });
+
+  it('passes port 53 to them before the private ranges are refused, and only with internet egress', () => {
+    const lines = egressRules('ab12', 'internet', ['10.255.255.53']).ipv4.map((rule) => rule.join(' '));
+    const dns = lines.indexOf('-A SLIPWAY-FWD-ab12 -d 10.255.255.53 -p udp --dport 53 -j RETURN');
+    expect(dns).toBeGreaterThan(-1);
+    expect(lines).toContain('-A SLIPWAY-FWD-ab12 -d 10.255.255.53 -p tcp --dport 53 -j RETURN');
+    expect(dns).toBeLessThan(lines.findIndex((line) => line.includes('-d 10.0.0.0/8')));
+    expect(egressRules('ab12', 'none', ['10.255.255.53']).ipv4.some((rule) => rule.includes('--dport'))).toBe(false);
   });
 });

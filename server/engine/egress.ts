@@ -9,7 +9,9 @@
  * - within its own session network (bridged, never routed): everything, as on a LAN;
  * - to another session network, private, shared, link-local (cloud metadata) and loopback
  *   ranges: nothing;
- * - to the public internet: what SLIPWAY_EGRESS says (`internet` or `none`);
+ * - to the public internet: what SLIPWAY_EGRESS says (`internet` or `none`); with `internet`,
+ *   also DNS (port 53 only) to the host's own resolvers, which are often at private addresses
+ *   (Docker forwards a sandbox's lookups of outside names to them from the sandbox's network);
  * - over IPv6: nothing (session networks have no IPv6, but a learner root in their network
  *   namespace could bring up a link-local address).
  *
@@ -17,6 +19,7 @@
  * previous rules, so a restart with another SLIPWAY_EGRESS takes effect.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 
 export type EgressMode = 'internet' | 'none';
 
@@ -57,7 +60,7 @@ export interface EgressRules {
   ipv6: string[][];
 }
 
-export function egressRules(engineId: string, mode: EgressMode): EgressRules {
+export function egressRules(engineId: string, mode: EgressMode, resolvers: readonly string[] = []): EgressRules {
   const chains = egressChains(engineId);
   const sandboxes = `${sessionBridgePrefix(engineId)}+`;
   const reject = (...match: string[]) => [
@@ -72,6 +75,9 @@ export function egressRules(engineId: string, mode: EgressMode): EgressRules {
     // Between the nodes of one session: bridged inside its own network, never routed.
     ['-A', chains.forward, '-m', 'physdev', '--physdev-is-bridged', '-j', 'RETURN'],
     ...reject('-o', sandboxes),
+    ...(mode === 'internet'
+      ? resolvers.flatMap((resolver) => ['udp', 'tcp'].map((protocol) => ['-A', chains.forward, '-d', resolver, '-p', protocol, '--dport', '53', '-j', 'RETURN']))
+      : []),
     ...BLOCKED_RANGES.flatMap((range) => reject('-d', range)),
     ...(mode === 'none' ? reject() : [['-A', chains.forward, '-j', 'RETURN']]),
     ['-I', 'INPUT', '1', '-i', sandboxes, '-j', chains.input],
@@ -91,8 +97,14 @@ function removals(rules: string[][]): string[][] {
   return rules.filter((rule) => rule[0] === '-I').map((rule) => ['-D', rule[1]!, ...rule.slice(3)]);
 }
 
+/** The IPv4 name servers of resolv.conf, but loopback ones (a local stub Docker does not forward to). */
+export function resolversOf(resolvConf: string): string[] {
+  return [...resolvConf.matchAll(/^\s*nameserver\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/gm)].map((match) => match[1]!).filter((address) => !address.startsWith('127.'));
+}
+
 export function installEgressPolicy(engineId: string, mode: EgressMode, log: (line: string) => void): void {
-  const { ipv4, ipv6 } = egressRules(engineId, mode);
+  const resolvers = existsSync('/etc/resolv.conf') ? resolversOf(readFileSync('/etc/resolv.conf', 'utf8')) : [];
+  const { ipv4, ipv6 } = egressRules(engineId, mode, resolvers);
   for (const rule of removals(ipv4)) while (iptables('iptables', rule).ok);
   for (const chain of Object.values(egressChains(engineId))) {
     if (!iptables('iptables', ['-N', chain]).ok) iptables('iptables', ['-F', chain], true);
