@@ -52,6 +52,15 @@ const Environment = z.object({
     .string()
     .default('')
     .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  /** The address learners open (`https://slipway.example`): its host and origin are accepted. */
+  SLIPWAY_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Extra host names Slipway answers to, comma separated (localhost and this machine's are always). */
+  SLIPWAY_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)),
+  /** Whether the learner cookie is `Secure`: auto = when the public URL or the proxy says https. */
+  SLIPWAY_COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -82,6 +91,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pids: values.SLIPWAY_SANDBOX_PIDS,
     },
     allowedOrigins: values.SLIPWAY_ALLOWED_ORIGINS,
+    publicUrl: values.SLIPWAY_PUBLIC_URL,
+    allowedHosts: values.SLIPWAY_ALLOWED_HOSTS,
+    cookieSecure: values.SLIPWAY_COOKIE_SECURE,
   };
 }
 

@@ -79,9 +79,12 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
   process.once('SIGTERM', () => void stop());
   // One learner's failed background task (a reap, a refresh) must not stop the server for
   // everyone: it is logged, and the rest goes on.
-  process.on('unhandledRejection', (reason) => {
+  const failed = (reason: unknown) =>
     log(`unexpected failure in the background: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
-  });
+  process.on('unhandledRejection', failed);
+  // The same for a throw from a socket or timer callback: ending the process would drop
+  // every learner's terminal for one learner's input.
+  process.on('uncaughtException', failed);
   return { url, app, manager };
 }
 

@@ -1,6 +1,9 @@
 /**
  * The HTTP side: the built web app, a health endpoint, the learner cookie, and the
- * WebSocket upgrade (checked for origin and cookie before anything is spawned).
+ * WebSocket upgrade (checked for host, origin and cookie before anything is spawned).
+ * Every request and upgrade runs under one guard: malformed input is answered with a
+ * coded 4xx, and an error that escapes a handler is logged with its request and answered
+ * 500, never ending the process (which would drop every learner's terminal).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -13,8 +16,9 @@ import type { SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { learnerKey } from '../sandbox/spec';
 import { WEB_OUT_DIR } from '../setup/web-build';
-import { newToken, tokenCookie, tokenOf } from './identity';
-import { originAllowed } from './origin';
+import { machineHostNames, configuredHostPolicy, hostAllowed, originAllowed } from './hosts';
+import { createIdentity, loadIdentityKey, tokenCookie } from './identity';
+import { parseRequestUrl } from './request-url';
 import { LearnerHub } from './learner-hub';
 import { createPreviewProxy } from './preview-proxy';
 
@@ -26,6 +30,10 @@ const SECURITY_HEADERS = {
 };
 
 const CLOSE_GRACE_MS = 1000;
+/** A client gets this long to send its request headers (a slow-loris holds a socket open otherwise). */
+const HEADERS_TIMEOUT_MS = 15_000;
+const MAX_HEADERS_COUNT = 200;
+const PAGE_METHODS = new Set(['GET', 'HEAD']);
 
 export interface AppOptions {
   config: Config;
@@ -45,39 +53,84 @@ export function createApp({ config, manager, services = [], routes = [], log, we
   const hub = new LearnerHub(manager, services, config.maxNodes, log);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
-  const preview = createPreviewProxy({ sandboxOf: (learner, node) => manager.sandboxOf(learner, node), log });
 
-  const server = createServer((request, response) => {
+  const identity = createIdentity(loadIdentityKey(config.stateDir));
+  const hosts = configuredHostPolicy(config, machineHostNames());
+  const preview = createPreviewProxy({
+    sandboxOf: (learner, node) => manager.sandboxOf(learner, node),
+    learnerOf: (request) => learnerOf(identity.tokenOf(request)),
+    log,
+  });
+
+  function handle(request: IncomingMessage, response: ServerResponse): void {
+    if (!hostAllowed(request.headers.host, hosts)) return sendError(response, 'FORBIDDEN_HOST');
     // The learner's own app, through the port preview: none of Slipway's headers apply.
     if (preview.handles(request)) return preview.web(request, response);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-    const url = new URL(request.url ?? '/', 'http://slipway.invalid');
+    const url = parseRequestUrl(request.url);
+    if (!url || !PAGE_METHODS.has(request.method ?? '')) return sendError(response, 'INVALID_REQUEST');
     if (url.pathname === '/api/health') return sendJson(response, 200, { ok: true, sandboxes: manager.counts });
     if (url.pathname.startsWith('/api/')) {
-      const token = tokenOf(request);
+      const learner = learnerOf(identity.tokenOf(request));
       for (const route of routes) {
-        const answer = route(url, token ? learnerKey(token) : null);
+        const answer = route(url, learner);
         if (answer) return sendJson(response, answer.status, answer.body);
       }
       return sendError(response, 'NOT_FOUND');
     }
-    // Pages (not assets) hand out the learner's cookie on first visit.
-    if (!path.extname(url.pathname) && !tokenOf(request)) {
-      response.setHeader('Set-Cookie', tokenCookie(newToken(), isHttps(request)));
+    // Pages (not assets) hand out the learner's cookie on first visit, and replace one this
+    // server did not sign.
+    if (!path.extname(url.pathname) && !identity.tokenOf(request)) {
+      response.setHeader('Set-Cookie', tokenCookie(identity.issue(), cookieSecure(config, request)));
     }
     serveStatic(request, response, () => sendError(response, 'NOT_FOUND'));
+  }
+
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!hostAllowed(request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_HOST');
+    if (preview.handles(request)) return preview.upgrade(request, socket, head);
+    const url = parseRequestUrl(request.url);
+    if (!url) return answerRaw(socket, 'INVALID_REQUEST');
+    if (url.pathname !== WS_PATH) return answerRaw(socket, 'NOT_FOUND');
+    if (!originAllowed(request.headers.origin, request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_ORIGIN');
+    const token = identity.tokenOf(request);
+    if (!token) return answerRaw(socket, 'UNAUTHENTICATED');
+    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token)));
+  }
+
+  /** Logs an error that escaped a handler, with its request; the process goes on. */
+  function escaped(request: IncomingMessage, error: unknown): void {
+    const what = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`request ${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} failed: ${what}`);
+  }
+
+  const server = createServer((request, response) => {
+    try {
+      handle(request, response);
+    } catch (error) {
+      escaped(request, error);
+      if (!response.headersSent) sendError(response, 'INTERNAL_ERROR');
+      else response.destroy();
+    }
   });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.maxHeadersCount = MAX_HEADERS_COUNT;
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (preview.handles(request)) return preview.upgrade(request, socket, head);
-    const url = new URL(request.url ?? '/', 'http://slipway.invalid');
-    if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 'NOT_FOUND');
-    if (!originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
-      return refuseUpgrade(socket, 'FORBIDDEN_ORIGIN');
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(request, socket, head);
+    } catch (error) {
+      escaped(request, error);
+      answerRaw(socket, 'INTERNAL_ERROR');
     }
-    const token = tokenOf(request);
-    if (!token) return refuseUpgrade(socket, 'UNAUTHENTICATED');
-    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token)));
+  });
+
+  // What Node's parser refuses (bad request lines, oversized or malformed headers) gets a
+  // coded answer too, rather than a bare 400.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    answerRaw(socket, 'INVALID_REQUEST');
   });
 
   return {
@@ -112,8 +165,12 @@ export function createApp({ config, manager, services = [], routes = [], log, we
   };
 }
 
-function isHttps(request: IncomingMessage): boolean {
-  return request.headers['x-forwarded-proto'] === 'https';
+const learnerOf = (token: string | null) => (token ? learnerKey(token) : null);
+
+/** `Secure` when configured, or (auto) when learners reach Slipway over https. */
+function cookieSecure(config: Config, request: IncomingMessage): boolean {
+  if (config.cookieSecure !== 'auto') return config.cookieSecure === 'on';
+  return config.publicUrl?.startsWith('https:') === true || request.headers['x-forwarded-proto'] === 'https';
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -125,7 +182,9 @@ function sendError(response: ServerResponse, code: ErrorCode): void {
   sendJson(response, ERRORS[code].status, { error: code, message: ERRORS[code].message });
 }
 
-function refuseUpgrade(socket: Duplex, code: ErrorCode): void {
+/** A raw HTTP answer on a socket no response object owns (an upgrade, a parse error). */
+function answerRaw(socket: Duplex, code: ErrorCode): void {
+  if (!socket.writable) return void socket.destroy();
   const { status, message } = ERRORS[code];
   const body = JSON.stringify({ error: code, message });
   socket.end(

@@ -20,9 +20,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ERRORS, PREVIEW_PREFIX, type ErrorCode } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
-import { learnerKey } from '../sandbox/spec';
 import { INNER_ENGINE_PORT, sandboxAddress } from '../session/inner-engine';
-import { COOKIE_NAME, tokenOf } from './identity';
+import { COOKIE_NAME } from './identity';
 
 export const PREVIEW_TIMING = {
   /** A port that accepts no connection within this long is reported as not answering. */
@@ -203,19 +202,21 @@ function guard(request: ReturnType<typeof httpRequest>): void {
 export interface PreviewProxyOptions {
   /** The learner's node of that name, if their session holds it. */
   sandboxOf(learner: string, node: string): Sandbox | undefined;
+  /** The learner key of the request's valid cookie, or null. */
+  learnerOf(request: IncomingMessage): string | null;
   /** Where the sandbox's published ports are reachable; `sandboxAddress` by default. */
   addressOf?: (sandbox: Sandbox) => Promise<string>;
   log: (line: string) => void;
 }
 
-export function createPreviewProxy({ sandboxOf, addressOf = sandboxAddress, log }: PreviewProxyOptions) {
+export function createPreviewProxy({ sandboxOf, learnerOf, addressOf = sandboxAddress, log }: PreviewProxyOptions) {
   const addresses = new Map<string, { address: string; at: number }>();
 
   /** The learner's own sandbox address for this target, or null (answered as NOT_FOUND). */
   async function resolve(request: IncomingMessage, target: PreviewTarget): Promise<string | null> {
-    const token = tokenOf(request);
-    if (!token || BLOCKED_PORTS.has(target.port)) return null;
-    const sandbox = sandboxOf(learnerKey(token), target.node);
+    const learner = learnerOf(request);
+    if (!learner || BLOCKED_PORTS.has(target.port)) return null;
+    const sandbox = sandboxOf(learner, target.node);
     if (!sandbox) return null;
     const cached = addresses.get(sandbox.id);
     if (cached && Date.now() - cached.at < PREVIEW_TIMING.ADDRESS_TTL_MS) return cached.address;
