@@ -22,6 +22,7 @@ import type { Sandbox, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { LearnerSession } from '../session/learner-session';
 import type { Viewer } from '../terminal/terminal-channel';
+import { SOCKET_QUEUE, StuckWatch, type SocketQueueLimits } from './stuck-socket';
 
 const DEFAULT_SIZE = { cols: 100, rows: 30 };
 
@@ -39,13 +40,19 @@ export class LearnerHub {
     private readonly services: readonly ServiceFactory[],
     private readonly maxNodes: number,
     private readonly log: (line: string) => void,
+    private readonly queueLimits: SocketQueueLimits = SOCKET_QUEUE,
   ) {}
 
   connect(socket: WebSocket, key: string): void {
     const learner = this.#learner(key);
     if (learner.socket) close(learner.socket, 'REPLACED');
     learner.socket = socket;
-    const viewer = socketViewer(socket);
+    const viewer = socketViewer(socket, this.queueLimits);
+    const watch = new StuckWatch(this.queueLimits);
+    const watching = setInterval(() => {
+      if (watch.stuck(socket.bufferedAmount, Date.now())) tooSlow(socket, this.queueLimits);
+    }, this.queueLimits.CHECK_MS);
+    watching.unref();
     this.manager.viewerAttached(key);
     send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8) });
 
@@ -58,6 +65,7 @@ export class LearnerHub {
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      clearInterval(watching);
       this.manager.viewerDetached(key);
       if (learner.socket !== socket) return;
       learner.socket = null;
@@ -201,12 +209,25 @@ export class LearnerHub {
   }
 }
 
-function socketViewer(socket: WebSocket): Viewer {
+function socketViewer(socket: WebSocket, limits: SocketQueueLimits): Viewer {
   return {
-    sendFrame: (frame) => socket.readyState === socket.OPEN && socket.send(frame, { binary: true }),
-    sendMessage: (message) => send(socket, message),
+    sendFrame: (frame) => {
+      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return tooSlow(socket, limits);
+      if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
+    },
+    sendMessage: (message) => {
+      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return tooSlow(socket, limits);
+      send(socket, message);
+    },
     close: (code) => close(socket, code),
   };
+}
+
+/** Closes a socket that stopped reading; if even the close frame cannot get out, cuts it. */
+function tooSlow(socket: WebSocket, limits: SocketQueueLimits): void {
+  if (socket.readyState !== socket.OPEN) return;
+  close(socket, 'TOO_SLOW');
+  setTimeout(() => socket.terminate(), limits.CHECK_MS).unref();
 }
 
 function progress(socket: WebSocket) {

@@ -23,7 +23,18 @@ export async function startTestApp(env: Record<string, string> = {}, routes: rea
   const stateDir = mkdtempSync(path.join(tmpdir(), 'slipway-app-'));
   const webRoot = mkdtempSync(path.join(tmpdir(), 'slipway-web-'));
   writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Slipway</title>');
-  const manager = {
+  const manager = idleManager();
+  const config = loadConfig({ SLIPWAY_STATE_DIR: stateDir, HOST: '127.0.0.1', PORT: '8080', ...env });
+  const lines: string[] = [];
+  const app = createApp({ config, manager, routes, log: (line) => lines.push(line), webRoot });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const port = (app.server.address() as AddressInfo).port;
+  return { base: `http://127.0.0.1:${port}`, port, lines, close: () => app.close() };
+}
+
+/** A sandbox manager whose sandboxes never become ready: sockets get `welcome`, then wait. */
+export function idleManager(): SandboxManager {
+  return {
     counts: { learners: 0 },
     sandboxOf: () => undefined,
     nodesOf: () => [],
@@ -32,12 +43,6 @@ export async function startTestApp(env: Record<string, string> = {}, routes: rea
     viewerDetached: () => undefined,
     acquire: () => new Promise(() => undefined),
   } as unknown as SandboxManager;
-  const config = loadConfig({ SLIPWAY_STATE_DIR: stateDir, HOST: '127.0.0.1', PORT: '8080', ...env });
-  const lines: string[] = [];
-  const app = createApp({ config, manager, routes, log: (line) => lines.push(line), webRoot });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const port = (app.server.address() as AddressInfo).port;
-  return { base: `http://127.0.0.1:${port}`, port, lines, close: () => app.close() };
 }
 
 /** Sends `text` as it is and resolves with the whole answer, once the server closes or `until` matches. */
