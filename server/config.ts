@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { LOG_LEVELS } from './log';
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -61,6 +62,8 @@ const Environment = z.object({
     .transform((text) => text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)),
   /** Whether the learner cookie is `Secure`: auto = when the public URL or the proxy says https. */
   SLIPWAY_COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** The least important log lines written (JSON lines on stdout). */
+  SLIPWAY_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: values.SLIPWAY_PUBLIC_URL,
     allowedHosts: values.SLIPWAY_ALLOWED_HOSTS,
     cookieSecure: values.SLIPWAY_COOKIE_SECURE,
+    logLevel: values.SLIPWAY_LOG_LEVEL,
   };
 }
 

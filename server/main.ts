@@ -17,6 +17,7 @@ import { openProgressStore } from './lessons/store';
 import { ensureImages } from './images';
 import { detectMachineFeatures } from './engine/kernel-features';
 import { SandboxManager } from './sandbox/manager';
+import { createLog } from './log';
 
 const LESSONS_DIR = path.resolve(import.meta.dirname, '../lessons');
 
@@ -34,7 +35,9 @@ export async function prepareEngineAndImages(config: Config, log: (line: string)
   return { engine, sandboxImage: images.sandboxImage, catalogContainer: images.catalogRegistry.container };
 }
 
-export async function startServer(config: Config, prepared: Prepared, log: (line: string) => void) {
+/** `say` tells the person starting Slipway where it is; everything else goes to the JSON log. */
+export async function startServer(config: Config, prepared: Prepared, say: (line: string) => void) {
+  const { log } = createLog(config.logLevel);
   const manager = new SandboxManager(prepared.engine.docker, {
     instance: config.instance,
     image: prepared.sandboxImage,
@@ -63,6 +66,7 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
   await manager.start();
   const url = await app.listen();
   log(`Slipway is ready on ${url}`);
+  say(`Slipway is ready on ${url}`);
 
   let stopping = false;
   const stop = async () => {
@@ -80,7 +84,7 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
   // One learner's failed background task (a reap, a refresh) must not stop the server for
   // everyone: it is logged, and the rest goes on.
   const failed = (reason: unknown) =>
-    log(`unexpected failure in the background: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    log(`unexpected failure in the background: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`, { level: 'error' });
   process.on('unhandledRejection', failed);
   // The same for a throw from a socket or timer callback: ending the process would drop
   // every learner's terminal for one learner's input.

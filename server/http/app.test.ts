@@ -68,7 +68,8 @@ describe('malformed requests', () => {
     const answer = await get('/api/throws');
     expect(statusOf(answer)).toBe(500);
     expect(answer).toContain('"error":"INTERNAL_ERROR"');
-    expect(app.lines.some((line) => line.includes('GET /api/throws') && line.includes('a bug in a route'))).toBe(true);
+    const id = /x-request-id: (\S+)/i.exec(answer)?.[1];
+    expect(app.lines.some((line) => line.startsWith(`[${id}] request GET /api/throws`) && line.includes('a bug in a route'))).toBe(true);
     await healthy();
   });
 

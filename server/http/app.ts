@@ -10,7 +10,9 @@ import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
+import type { Log } from '../log';
 import { ERRORS, MAX_CLIENT_FRAME_BYTES, WS_PATH, type ErrorCode } from '../protocol';
 import type { SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
@@ -42,7 +44,7 @@ export interface AppOptions {
   services?: readonly ServiceFactory[];
   /** JSON endpoints under /api/ (the lesson catalog): an answer, or null when the path is not theirs. */
   routes?: readonly ApiRoute[];
-  log: (line: string) => void;
+  log: Log;
   webRoot?: string;
 }
 
@@ -99,16 +101,22 @@ export function createApp({ config, manager, services = [], routes = [], log, we
   }
 
   /** Logs an error that escaped a handler, with its request; the process goes on. */
-  function escaped(request: IncomingMessage, error: unknown): void {
+  function escaped(request: IncomingMessage, id: string, error: unknown): void {
     const what = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    log(`request ${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} failed: ${what}`);
+    const learner = learnerOf(identity.tokenOf(request))?.slice(0, 8);
+    log(`request ${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} failed: ${what}`, { request: id, learner, level: 'error' });
   }
 
   const server = createServer((request, response) => {
+    const id = requestId();
+    response.setHeader('X-Request-Id', id);
+    response.once('finish', () =>
+      log(`${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} ${response.statusCode}`, { request: id, level: 'debug' }),
+    );
     try {
       handle(request, response);
     } catch (error) {
-      escaped(request, error);
+      escaped(request, id, error);
       if (!response.headersSent) sendError(response, 'INTERNAL_ERROR');
       else response.destroy();
     }
@@ -121,7 +129,7 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     try {
       upgrade(request, socket, head);
     } catch (error) {
-      escaped(request, error);
+      escaped(request, requestId(), error);
       answerRaw(socket, 'INTERNAL_ERROR');
     }
   });
@@ -164,6 +172,8 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     },
   };
 }
+
+const requestId = () => randomBytes(6).toString('base64url');
 
 const learnerOf = (token: string | null) => (token ? learnerKey(token) : null);
 

@@ -21,6 +21,7 @@ import {
 import type { Sandbox, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { LearnerSession } from '../session/learner-session';
+import type { Log } from '../log';
 import type { Viewer } from '../terminal/terminal-channel';
 import { SOCKET_QUEUE, StuckWatch, type SocketQueueLimits } from './stuck-socket';
 
@@ -39,7 +40,7 @@ export class LearnerHub {
     private readonly manager: SandboxManager,
     private readonly services: readonly ServiceFactory[],
     private readonly maxNodes: number,
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
     private readonly queueLimits: SocketQueueLimits = SOCKET_QUEUE,
   ) {}
 
@@ -50,7 +51,9 @@ export class LearnerHub {
     const viewer = socketViewer(socket, this.queueLimits);
     const watch = new StuckWatch(this.queueLimits);
     const watching = setInterval(() => {
-      if (watch.stuck(socket.bufferedAmount, Date.now())) tooSlow(socket, this.queueLimits);
+      if (!watch.stuck(socket.bufferedAmount, Date.now())) return;
+      this.log(`closing a page that stopped reading (${socket.bufferedAmount} bytes queued)`, { learner: key.slice(0, 8), level: 'warn' });
+      tooSlow(socket, this.queueLimits);
     }, this.queueLimits.CHECK_MS);
     watching.unref();
     this.manager.viewerAttached(key);
@@ -60,7 +63,7 @@ export class LearnerHub {
       try {
         this.#receive(key, learner, viewer, data as Buffer, isBinary);
       } catch (error) {
-        this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+        this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
       }
     });
     socket.on('error', () => undefined);
@@ -122,7 +125,7 @@ export class LearnerHub {
       sandbox = await obtain();
     } catch (error) {
       const code = errorCodeOf(error);
-      this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+      this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
       send(socket, { type: 'sandbox', state: code === 'SANDBOX_LIMIT_REACHED' ? 'full' : 'failed', detail: ERRORS[code].message });
       close(socket, code);
       return;
@@ -138,12 +141,12 @@ export class LearnerHub {
           maxNodes: this.maxNodes,
           size: learner.size,
           services: this.services,
-          log: this.log,
+          log: (line) => this.log(line, { learner: key.slice(0, 8) }),
         });
         if (learner.session || learner.socket !== socket) session.dispose();
         else learner.session = session;
       } catch (error) {
-        this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+        this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
         send(socket, { type: 'sandbox', state: 'failed', detail: ERRORS.SANDBOX_FAILED.message });
         close(socket, 'SANDBOX_FAILED');
         return;

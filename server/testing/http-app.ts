@@ -26,7 +26,7 @@ export async function startTestApp(env: Record<string, string> = {}, routes: rea
   const manager = idleManager();
   const config = loadConfig({ SLIPWAY_STATE_DIR: stateDir, HOST: '127.0.0.1', PORT: '8080', ...env });
   const lines: string[] = [];
-  const app = createApp({ config, manager, routes, log: (line) => lines.push(line), webRoot });
+  const app = createApp({ config, manager, routes, log: (line, context) => lines.push(context?.request ? `[${context.request}] ${line}` : line), webRoot });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const port = (app.server.address() as AddressInfo).port;
   return { base: `http://127.0.0.1:${port}`, port, lines, close: () => app.close() };
