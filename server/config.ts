@@ -64,6 +64,8 @@ const Environment = z.object({
   SLIPWAY_COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
   /** The least important log lines written (JSON lines on stdout). */
   SLIPWAY_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** A port of its own for port previews, so a previewed app is cross-origin with Slipway. */
+  SLIPWAY_PREVIEW_PORT: count(1, 65535).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -98,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedHosts: values.SLIPWAY_ALLOWED_HOSTS,
     cookieSecure: values.SLIPWAY_COOKIE_SECURE,
     logLevel: values.SLIPWAY_LOG_LEVEL,
+    previewPort: values.SLIPWAY_PREVIEW_PORT,
   };
 }
 

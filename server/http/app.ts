@@ -5,7 +5,7 @@
  * coded 4xx, and an error that escapes a handler is logged with its request and answered
  * 500, never ending the process (which would drop every learner's terminal).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import sirv from 'sirv';
@@ -18,7 +18,7 @@ import type { SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { learnerKey } from '../sandbox/spec';
 import { WEB_OUT_DIR } from '../setup/web-build';
-import { machineHostNames, configuredHostPolicy, hostAllowed, originAllowed } from './hosts';
+import { configuredHostPolicy, hostAllowed, hostName, machineHostNames, originAllowed } from './hosts';
 import { createIdentity, loadIdentityKey, tokenCookie } from './identity';
 import { parseRequestUrl } from './request-url';
 import { LearnerHub } from './learner-hub';
@@ -61,13 +61,17 @@ export function createApp({ config, manager, services = [], routes = [], log, we
   const preview = createPreviewProxy({
     sandboxOf: (learner, node) => manager.sandboxOf(learner, node),
     learnerOf: (request) => learnerOf(identity.tokenOf(request)),
+    ownOrigin: config.previewPort !== undefined,
     log,
   });
 
   function handle(request: IncomingMessage, response: ServerResponse): void {
     if (!hostAllowed(request.headers.host, hosts)) return sendError(response, 'FORBIDDEN_HOST');
     // The learner's own app, through the port preview: none of Slipway's headers apply.
-    if (preview.handles(request)) return preview.web(request, response);
+    if (preview.handles(request)) {
+      if (config.previewPort === undefined) return preview.web(request, response);
+      return redirectToPreviewPort(request, response, config.previewPort);
+    }
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const url = parseRequestUrl(request.url);
     if (!url || !PAGE_METHODS.has(request.method ?? '')) return sendError(response, 'INVALID_REQUEST');
@@ -90,7 +94,7 @@ export function createApp({ config, manager, services = [], routes = [], log, we
 
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (!hostAllowed(request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_HOST');
-    if (preview.handles(request)) return preview.upgrade(request, socket, head);
+    if (preview.handles(request) && config.previewPort === undefined) return preview.upgrade(request, socket, head);
     const url = parseRequestUrl(request.url);
     if (!url) return answerRaw(socket, 'INVALID_REQUEST');
     if (url.pathname !== WS_PATH) return answerRaw(socket, 'NOT_FOUND');
@@ -107,51 +111,74 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     log(`request ${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} failed: ${what}`, { request: id, learner, level: 'error' });
   }
 
-  const server = createServer((request, response) => {
+  /** Runs a request handler under the guard: logged with an id, and never fatal. */
+  const guarded = (handler: (request: IncomingMessage, response: ServerResponse) => void) => (request: IncomingMessage, response: ServerResponse) => {
     const id = requestId();
     response.setHeader('X-Request-Id', id);
     response.once('finish', () =>
       log(`${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} ${response.statusCode}`, { request: id, level: 'debug' }),
     );
     try {
-      handle(request, response);
+      handler(request, response);
     } catch (error) {
       escaped(request, id, error);
       if (!response.headersSent) sendError(response, 'INTERNAL_ERROR');
       else response.destroy();
     }
-  });
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  };
 
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    try {
-      upgrade(request, socket, head);
-    } catch (error) {
-      escaped(request, requestId(), error);
-      answerRaw(socket, 'INTERNAL_ERROR');
-    }
-  });
+  function guardedServer(
+    onRequest: (request: IncomingMessage, response: ServerResponse) => void,
+    onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  ) {
+    const created = createServer(guarded(onRequest));
+    created.headersTimeout = HEADERS_TIMEOUT_MS;
+    created.maxHeadersCount = MAX_HEADERS_COUNT;
+    created.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      try {
+        onUpgrade(request, socket, head);
+      } catch (error) {
+        escaped(request, requestId(), error);
+        answerRaw(socket, 'INTERNAL_ERROR');
+      }
+    });
+    // What Node's parser refuses (bad request lines, oversized or malformed headers) gets a
+    // coded answer too, rather than a bare 400.
+    created.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+      answerRaw(socket, 'INVALID_REQUEST');
+    });
+    return created;
+  }
 
-  // What Node's parser refuses (bad request lines, oversized or malformed headers) gets a
-  // coded answer too, rather than a bare 400.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    answerRaw(socket, 'INVALID_REQUEST');
-  });
+  const server = guardedServer(handle, upgrade);
+  // Previews on a port of their own: nothing of Slipway (page, API, socket) is served there.
+  const previewServer =
+    config.previewPort === undefined
+      ? null
+      : guardedServer(
+          (request, response) => {
+            if (!hostAllowed(request.headers.host, hosts)) return sendError(response, 'FORBIDDEN_HOST');
+            if (preview.handles(request)) return preview.web(request, response);
+            sendError(response, 'NOT_FOUND');
+          },
+          (request, socket, head) => {
+            if (!hostAllowed(request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_HOST');
+            if (preview.handles(request)) return preview.upgrade(request, socket, head);
+            answerRaw(socket, 'NOT_FOUND');
+          },
+        );
 
   return {
     server,
+    previewServer,
     hub,
-    listen(): Promise<string> {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
-          resolve(`http://${shownHost}:${config.port}`);
-        });
-      });
+    async listen(): Promise<string> {
+      if (previewServer) await listenOn(previewServer, config.previewPort!, config.host);
+      await listenOn(server, config.port, config.host);
+      const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+      return `http://${shownHost}:${config.port}`;
     },
     expire(learner: string): void {
       hub.expire(learner);
@@ -159,18 +186,35 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     async close(): Promise<void> {
       hub.closeAll('SHUTTING_DOWN');
       wss.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const servers = previewServer ? [server, previewServer] : [server];
+      const closed = Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
       // Browsers keep idle connections open; and a page gets a moment to receive its close
       // frame before whatever is left (sockets, previews) is cut.
-      server.closeIdleConnections();
+      for (const each of servers) each.closeIdleConnections();
       const cut = setTimeout(() => {
         for (const client of wss.clients) client.terminate();
-        server.closeAllConnections();
+        for (const each of servers) each.closeAllConnections();
       }, CLOSE_GRACE_MS);
       await closed;
       clearTimeout(cut);
     },
   };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** The same preview path on the preview port, on the host name the learner used. */
+function redirectToPreviewPort(request: IncomingMessage, response: ServerResponse, previewPort: number): void {
+  const name = hostName(request.headers.host) ?? 'localhost';
+  const host = name.includes(':') ? `[${name}]` : name;
+  const scheme = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  response.writeHead(307, { Location: `${scheme}://${host}:${previewPort}${request.url ?? '/'}`, 'Cache-Control': 'no-store' });
+  response.end();
 }
 
 const requestId = () => randomBytes(6).toString('base64url');

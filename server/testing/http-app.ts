@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config';
@@ -15,21 +15,36 @@ import type { SandboxManager } from '../sandbox/manager';
 export interface TestApp {
   base: string;
   port: number;
+  /** The preview port, when SLIPWAY_PREVIEW_PORT was given. */
+  previewPort?: number;
   lines: string[];
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, routes: readonly ApiRoute[] = []): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  routes: readonly ApiRoute[] = [],
+  manager: SandboxManager = idleManager(),
+): Promise<TestApp> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'slipway-app-'));
   const webRoot = mkdtempSync(path.join(tmpdir(), 'slipway-web-'));
   writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Slipway</title>');
-  const manager = idleManager();
   const config = loadConfig({ SLIPWAY_STATE_DIR: stateDir, HOST: '127.0.0.1', PORT: '8080', ...env });
   const lines: string[] = [];
   const app = createApp({ config, manager, routes, log: (line, context) => lines.push(context?.request ? `[${context.request}] ${line}` : line), webRoot });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const port = (app.server.address() as AddressInfo).port;
-  return { base: `http://127.0.0.1:${port}`, port, lines, close: () => app.close() };
+  if (app.previewServer) await new Promise<void>((resolve) => app.previewServer!.listen(config.previewPort, '127.0.0.1', resolve));
+  return { base: `http://127.0.0.1:${port}`, port, previewPort: config.previewPort, lines, close: () => app.close() };
+}
+
+/** A port nothing listens on now, for a server that needs its port number up front. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** A sandbox manager whose sandboxes never become ready: sockets get `welcome`, then wait. */
