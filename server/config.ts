@@ -66,6 +66,10 @@ const Environment = z.object({
   SLIPWAY_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** A port of its own for port previews, so a previewed app is cross-origin with Slipway. */
   SLIPWAY_PREVIEW_PORT: count(1, 65535).optional(),
+  /** Per client address: open sockets at once, new sessions and resets/node additions per minute. */
+  SLIPWAY_MAX_SOCKETS_PER_CLIENT: count(1, 10_000).default(10),
+  SLIPWAY_SESSIONS_PER_MINUTE: count(1, 100_000).default(30),
+  SLIPWAY_ACTIONS_PER_MINUTE: count(1, 100_000).default(12),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -101,6 +105,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: values.SLIPWAY_COOKIE_SECURE,
     logLevel: values.SLIPWAY_LOG_LEVEL,
     previewPort: values.SLIPWAY_PREVIEW_PORT,
+    clientLimits: {
+      maxSockets: values.SLIPWAY_MAX_SOCKETS_PER_CLIENT,
+      sessionsPerMinute: values.SLIPWAY_SESSIONS_PER_MINUTE,
+      actionsPerMinute: values.SLIPWAY_ACTIONS_PER_MINUTE,
+    },
   };
 }
 

@@ -148,3 +148,39 @@ async function upgradeStatus(headers: { host: string; origin: string; cookie: st
   );
   return statusOf(answer);
 }
+
+describe('per-client limits', () => {
+  it('answers a client past its open sockets with TOO_MANY_SESSIONS, and past its rate with RATE_LIMITED', async () => {
+    const limited = await startTestApp({ SLIPWAY_MAX_SOCKETS_PER_CLIENT: '2', SLIPWAY_SESSIONS_PER_MINUTE: '2' });
+    const cookieOf = async () => (await fetch(`${limited.base}/`)).headers.get('set-cookie')!.split(';')[0]!;
+    const open = async () => {
+      const socket = new WebSocket(`ws://127.0.0.1:${limited.port}/ws`, { headers: { cookie: await cookieOf(), origin: limited.base } });
+      await new Promise((resolve, reject) => {
+        socket.once('message', resolve);
+        socket.once('error', reject);
+      });
+      return socket;
+    };
+    const refusal = async () =>
+      rawRequest(
+        limited.port,
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${limited.port}\r\nOrigin: ${limited.base}\r\nCookie: ${await cookieOf()}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
+    try {
+      const first = await open();
+      const second = await open();
+      const full = await refusal();
+      expect(statusOf(full)).toBe(429);
+      expect(full).toContain('TOO_MANY_SESSIONS');
+      first.close();
+      await new Promise((resolve) => first.once('close', resolve));
+      // A socket is free again, but this address has started 2 sessions this minute.
+      // (Polled: the server may see the close a moment after the client; until then the
+      // answer is TOO_MANY_SESSIONS, which takes nothing from the rate.)
+      await expect.poll(async () => /"error":"(\w+)"/.exec(await refusal())?.[1]).toBe('RATE_LIMITED');
+      second.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});

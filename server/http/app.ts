@@ -21,6 +21,7 @@ import { WEB_OUT_DIR } from '../setup/web-build';
 import { configuredHostPolicy, hostAllowed, hostName, machineHostNames, originAllowed } from './hosts';
 import { createIdentity, loadIdentityKey, tokenCookie } from './identity';
 import { parseRequestUrl } from './request-url';
+import { ClientLimits, clientOf } from './client-limits';
 import { LearnerHub } from './learner-hub';
 import { createPreviewProxy } from './preview-proxy';
 
@@ -52,7 +53,8 @@ export interface AppOptions {
 export type ApiRoute = (url: URL, learner: string | null) => { status: number; body: unknown } | null;
 
 export function createApp({ config, manager, services = [], routes = [], log, webRoot }: AppOptions) {
-  const hub = new LearnerHub(manager, services, config.maxNodes, log);
+  const limits = new ClientLimits(config.clientLimits);
+  const hub = new LearnerHub(manager, services, config.maxNodes, log, limits);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 
@@ -101,7 +103,11 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     if (!originAllowed(request.headers.origin, request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_ORIGIN');
     const token = identity.tokenOf(request);
     if (!token) return answerRaw(socket, 'UNAUTHENTICATED');
-    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token)));
+    const client = clientOf(request);
+    const refused = limits.admitSocket(client, Date.now());
+    if (refused) return answerRaw(socket, refused);
+    socket.once('close', () => limits.socketClosed(client));
+    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token), client));
   }
 
   /** Logs an error that escaped a handler, with its request; the process goes on. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ERRORS } from '../protocol';
 import { idleManager } from '../testing/http-app';
+import { ClientLimits } from './client-limits';
 import { LearnerHub } from './learner-hub';
 
 const LIMITS = { STUCK_QUEUED_BYTES: 256 * 1024, STUCK_MS: 500, MAX_QUEUED_BYTES: 4 * 1024 * 1024, CHECK_MS: 50 };
@@ -17,7 +18,8 @@ let port: number;
 const closes: number[] = [];
 
 beforeAll(async () => {
-  const hub = new LearnerHub(idleManager(), [], 5, () => undefined, LIMITS);
+  const limits = new ClientLimits({ maxSockets: 10, sessionsPerMinute: 100, actionsPerMinute: 2 });
+  const hub = new LearnerHub(idleManager(), [], 5, () => undefined, limits, LIMITS);
   wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   wss.on('connection', (socket) => {
     const close = socket.close.bind(socket);
@@ -25,7 +27,7 @@ beforeAll(async () => {
       if (code) closes.push(code);
       close(code, reason);
     };
-    hub.connect(socket, `k${wss.clients.size}`.padEnd(16, '0'));
+    hub.connect(socket, `k${wss.clients.size}`.padEnd(16, '0'), 'client');
   });
   await new Promise<void>((resolve) => wss.once('listening', resolve));
   port = (wss.address() as AddressInfo).port;
@@ -59,4 +61,16 @@ it('closes a flooding client that never reads as TOO_SLOW, with memory bounded',
   // What the server queued for it stayed under the cap (client and server share this
   // process, so its RSS says nothing about the server alone; the bench measures that).
   expect(peak).toBeLessThan(LIMITS.MAX_QUEUED_BYTES + 64 * 1024);
+});
+
+it('answers resets and node additions past the per-client rate with RATE_LIMITED, keeping the socket', async () => {
+  const client = new WebSocket(`ws://127.0.0.1:${port}`);
+  const messages: Array<{ type: string; code?: string }> = [];
+  client.on('message', (data) => messages.push(JSON.parse(String(data)) as { type: string; code?: string }));
+  await new Promise((resolve) => client.once('open', resolve));
+  for (const type of ['node-add', 'reset-sandbox', 'node-add']) client.send(JSON.stringify({ type }));
+  await expect.poll(() => messages.filter((message) => message.code === 'RATE_LIMITED')).toHaveLength(1);
+  // The first two were let through (there is no session yet to take them: INVALID_MESSAGE).
+  expect(client.readyState).toBe(WebSocket.OPEN);
+  client.close();
 });

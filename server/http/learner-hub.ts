@@ -23,6 +23,7 @@ import type { ServiceFactory } from '../session/context';
 import { LearnerSession } from '../session/learner-session';
 import type { Log } from '../log';
 import type { Viewer } from '../terminal/terminal-channel';
+import type { ClientLimits } from './client-limits';
 import { SOCKET_QUEUE, StuckWatch, type SocketQueueLimits } from './stuck-socket';
 
 const DEFAULT_SIZE = { cols: 100, rows: 30 };
@@ -41,10 +42,12 @@ export class LearnerHub {
     private readonly services: readonly ServiceFactory[],
     private readonly maxNodes: number,
     private readonly log: Log,
+    private readonly limits: ClientLimits,
     private readonly queueLimits: SocketQueueLimits = SOCKET_QUEUE,
   ) {}
 
-  connect(socket: WebSocket, key: string): void {
+  /** `client` is the socket's remote address, for the per-client limits. */
+  connect(socket: WebSocket, key: string, client: string): void {
     const learner = this.#learner(key);
     if (learner.socket) close(learner.socket, 'REPLACED');
     learner.socket = socket;
@@ -61,7 +64,7 @@ export class LearnerHub {
 
     socket.on('message', (data, isBinary) => {
       try {
-        this.#receive(key, learner, viewer, data as Buffer, isBinary);
+        this.#receive(key, client, learner, viewer, data as Buffer, isBinary);
       } catch (error) {
         this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
       }
@@ -157,7 +160,7 @@ export class LearnerHub {
     await learner.session.attach(viewer);
   }
 
-  #receive(key: string, learner: Learner, viewer: Viewer, data: Buffer, isBinary: boolean): void {
+  #receive(key: string, client: string, learner: Learner, viewer: Viewer, data: Buffer, isBinary: boolean): void {
     if (isBinary) {
       const frame = decodeTerminalFrame(data);
       const terminal = frame && learner.session?.terminal(frame.channel);
@@ -169,6 +172,9 @@ export class LearnerHub {
     const parsed = parseClientMessage(data.toString('utf8'));
     if (!parsed.ok) return reject(viewer, parsed.error);
     const message = parsed.message;
+    if ((message.type === 'reset-sandbox' || message.type === 'node-add') && !this.limits.allowAction(client, Date.now())) {
+      return viewer.sendMessage({ type: 'error', code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
+    }
     if (!this.#handleOwn(key, learner, viewer, message) && !learner.session?.handle(message)) {
       reject(viewer, `${message.type} is not available now`);
     }

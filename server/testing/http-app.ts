@@ -57,6 +57,7 @@ export function idleManager(): SandboxManager {
     viewerAttached: () => undefined,
     viewerDetached: () => undefined,
     acquire: () => new Promise(() => undefined),
+    reset: () => new Promise(() => undefined),
   } as unknown as SandboxManager;
 }
 
