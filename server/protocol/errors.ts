@@ -94,11 +94,6 @@ export const ERRORS = {
     close: 4432,
     message: 'Too many requests of this kind from your address in a short time. Wait a minute and try again.',
   },
-  SESSION_LIFETIME_REACHED: {
-    status: 410,
-    close: 4411,
-    message: 'This session reached the longest time Slipway keeps one open. Reload to continue.',
-  },
   SHUTTING_DOWN: {
     status: 503,
     close: 1012,
