@@ -45,6 +45,7 @@ describe('malformed requests', () => {
     ['an odd method', `BREW / HTTP/1.1\r\nHost: localhost\r\n\r\n`],
     ['a method pages do not take', `DELETE /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`],
     ['an absolute-form target', `GET http://elsewhere.example/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`],
+    ['a CONNECT', `CONNECT localhost:22 HTTP/1.1\r\nHost: localhost:22\r\n\r\n`],
     ['an asterisk target', `OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`],
     ['a garbage request line', `\u0001\u0002 nonsense\r\n\r\n`],
     ['a huge header', `GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`],

@@ -149,6 +149,8 @@ export function createApp({ config, manager, services = [], routes = [], log, we
         answerRaw(socket, 'INTERNAL_ERROR');
       }
     });
+    // CONNECT is not for Slipway (Node would drop the connection without a word).
+    created.on('connect', (_request: IncomingMessage, socket: Duplex) => answerRaw(socket, 'INVALID_REQUEST'));
     // What Node's parser refuses (bad request lines, oversized or malformed headers) gets a
     // coded answer too, rather than a bare 400.
     created.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
