@@ -50,6 +50,9 @@ export function boundEngine(engine: Docker, onMisbehaviour: (reason: string) => 
   modem.connectionTimeout = limits.CONNECT_TIMEOUT_MS;
   const dial = modem.dial.bind(modem);
   modem.dial = (options, callback) => {
+    // Attaching (exec, attach) hands back a raw socket, not an answer to bound; Slipway never
+    // attaches to an inner engine (shells and probes go through the host's engine).
+    if (options.hijack || options.openStdin) return dial(options, callback);
     const streaming = options.isStream === true;
     const controller = new AbortController();
     let done = false;
