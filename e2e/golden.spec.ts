@@ -22,6 +22,7 @@ import { solutionOf, type Block, type Lesson, type Step } from '../server/lesson
 import { judgeChecks } from '../server/lessons/runner';
 import { prepareEngineAndImages } from '../server/main';
 import { nodeChannel } from '../server/protocol/nodes';
+import { sandboxEngineOptions } from '../server/sandbox/engine-options';
 import { SandboxManager } from '../server/sandbox/manager';
 import type { ServiceFactory, SessionContext, SessionNode } from '../server/session/context';
 import { LearnerSession } from '../server/session/learner-session';
@@ -53,6 +54,7 @@ test.beforeAll(async () => {
     maxNodes,
     poolSize: 0,
     idleTimeoutMs: 3_600_000,
+    ...sandboxEngineOptions(prepared.engine, E2E_INSTANCE, config.sandbox),
   });
   // The lessons as this machine's learners get them: its kernel picks their variants.
   const machine = await detectMachineFeatures(config.ipvs);

@@ -22,7 +22,7 @@ test.afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.stop()));
   if (ownInstances.size === 0) return;
   const config = loadConfig();
-  const { docker } = await connectEngine({ dockerHost: config.dockerHost, stateDir: config.stateDir });
+  const { docker } = await connectEngine(config.engine);
   for (const instance of ownInstances) await removeInstance(docker, instance);
   ownInstances.clear();
 });

@@ -2,6 +2,7 @@
  * Slipway's configuration, read once from the environment and validated, so that a typo
  * stops the server at start with a message naming the variable.
  */
+import { freemem, totalmem } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { LOG_LEVELS } from './log';
@@ -38,7 +39,8 @@ const Environment = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'expected lowercase letters, digits and dashes')
     .default('main'),
   DOCKER_HOST: z.string().min(1).optional(),
-  SLIPWAY_MAX_SANDBOXES: count(1, 1000).default(10),
+  /** Default: as many as fit in the machine's memory at an active sandbox's working set (see defaultMaxSandboxes). */
+  SLIPWAY_MAX_SANDBOXES: count(1, 1000).optional(),
   SLIPWAY_POOL_SIZE: count(0, 50).default(2),
   SLIPWAY_MAX_NODES: count(1, 9).default(5),
   /** Whether the kernel has IPVS (swarm routing mesh): detected (auto), or forced on/off. */
@@ -48,6 +50,16 @@ const Environment = z.object({
   SLIPWAY_SANDBOX_STORAGE: byteSize.prefault('4g'),
   SLIPWAY_SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
   SLIPWAY_SANDBOX_PIDS: count(64, 1_000_000).default(2048),
+  /** The quota on a sandbox's own writable layer (its root file system), where the engine supports it. */
+  SLIPWAY_SANDBOX_DISK: byteSize.prefault('2g'),
+  /** The size of the private engine's data file system (every image and sandbox together). */
+  SLIPWAY_ENGINE_DISK: byteSize.optional(),
+  /** What sandboxes reach beyond their own session: the public internet, or nothing. */
+  SLIPWAY_EGRESS: z.enum(['internet', 'none']).default('internet'),
+  /** The private engine's address range (a /8 to a /20); chosen free of the host's routes when unset. */
+  SLIPWAY_SUBNET_POOL: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 range such as 10.201.0.0/16').optional(),
+  /** Use an engine that does not run containers in user namespaces (learners are root on its host). */
+  SLIPWAY_ALLOW_UNISOLATED_ENGINE: z.enum(['0', '1']).default('0').transform((flag) => flag === '1'),
   /** Extra origins allowed to open the WebSocket, comma separated (the page's own is always allowed). */
   SLIPWAY_ALLOWED_ORIGINS: z
     .string()
@@ -88,7 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stateDir,
     instance: values.SLIPWAY_INSTANCE,
     dockerHost: values.DOCKER_HOST,
-    maxSandboxes: values.SLIPWAY_MAX_SANDBOXES,
+    maxSandboxes: values.SLIPWAY_MAX_SANDBOXES ?? defaultMaxSandboxes(totalmem()),
     poolSize: values.SLIPWAY_POOL_SIZE,
     maxNodes: values.SLIPWAY_MAX_NODES,
     ipvs: values.SLIPWAY_IPVS,
@@ -98,6 +110,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       storageBytes: values.SLIPWAY_SANDBOX_STORAGE,
       cpus: values.SLIPWAY_SANDBOX_CPUS,
       pids: values.SLIPWAY_SANDBOX_PIDS,
+      diskBytes: values.SLIPWAY_SANDBOX_DISK,
+    },
+    engine: {
+      dockerHost: values.DOCKER_HOST,
+      stateDir,
+      egress: values.SLIPWAY_EGRESS,
+      subnetPool: values.SLIPWAY_SUBNET_POOL,
+      diskBytes: values.SLIPWAY_ENGINE_DISK,
+      allowUnisolated: values.SLIPWAY_ALLOW_UNISOLATED_ENGINE,
     },
     allowedOrigins: values.SLIPWAY_ALLOWED_ORIGINS,
     publicUrl: values.SLIPWAY_PUBLIC_URL,
@@ -111,6 +132,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       actionsPerMinute: values.SLIPWAY_ACTIONS_PER_MINUTE,
     },
   };
+}
+
+const MIB = 1024 ** 2;
+/** What an active sandbox (engine, shell, a few small containers) holds, measured at 40-160 MiB. */
+const ACTIVE_SANDBOX_BYTES = 160 * MIB;
+
+/** Memory the host keeps for itself, Slipway and the engine before any sandbox: admission refuses below it. */
+export const memoryReserve = (total: number) => Math.max(1024 * MIB, Math.round(total * 0.1));
+
+export function defaultMaxSandboxes(total: number): number {
+  return Math.min(1000, Math.max(1, Math.floor((total - memoryReserve(total)) / ACTIVE_SANDBOX_BYTES)));
+}
+
+/** Whether the machine has room for one more sandbox now: memory available beyond the reserve. */
+export function memoryAllowsAnotherSandbox(available = freemem(), total = totalmem()): boolean {
+  return available - ACTIVE_SANDBOX_BYTES >= memoryReserve(total);
 }
 
 /** An empty variable (`PORT=`) means "not set", as shells and .env files usually intend. */

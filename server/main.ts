@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { loadConfig, type Config } from './config';
+import { loadConfig, memoryAllowsAnotherSandbox, type Config } from './config';
 import { connectEngine, type Engine } from './engine/connect';
 import { explorerService } from './explorer/service';
 import { createApp } from './http/app';
@@ -16,6 +16,7 @@ import { lessonsService } from './lessons/service';
 import { openProgressStore } from './lessons/store';
 import { ensureImages } from './images';
 import { detectMachineFeatures } from './engine/kernel-features';
+import { sandboxEngineOptions } from './sandbox/engine-options';
 import { SandboxManager } from './sandbox/manager';
 import { createLog } from './log';
 
@@ -30,7 +31,7 @@ export interface Prepared {
 }
 
 export async function prepareEngineAndImages(config: Config, log: (line: string) => void): Promise<Prepared> {
-  const engine = await connectEngine({ dockerHost: config.dockerHost, stateDir: config.stateDir }, log);
+  const engine = await connectEngine(config.engine, log);
   const images = await ensureImages(engine.docker, log);
   return { engine, sandboxImage: images.sandboxImage, catalogContainer: images.catalogRegistry.container };
 }
@@ -47,6 +48,8 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
     maxNodes: config.maxNodes,
     poolSize: config.poolSize,
     idleTimeoutMs: config.idleTimeoutMs,
+    ...sandboxEngineOptions(prepared.engine, config.instance, config.sandbox, log),
+    memoryAvailable: () => memoryAllowsAnotherSandbox(),
     log,
     onExpired: (learner) => app.expire(learner),
   });
@@ -62,6 +65,7 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
     services: [explorerService(), lessonsService({ library, store })],
     routes: [(url, learner) => lessonsApi(url, learner, library, store)],
     log,
+    isolated: prepared.engine.isolation.userns,
   });
   await manager.start();
   const url = await app.listen();

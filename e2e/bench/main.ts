@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { loadConfig } from '../../server/config';
 import { connectEngine } from '../../server/engine/connect';
 import { LABELS } from '../../server/sandbox/spec';
+import { execInSandbox } from '../../server/session/sandbox-exec';
 import { ensureWebBuild } from '../../server/setup/web-build';
 import { removeInstance } from '../support/global-setup';
 import { startSlipway, type RunningSlipway } from '../support/server';
@@ -39,6 +40,7 @@ const EXPLORER_RUNS = Number(process.env.BENCH_EXPLORER_RUNS ?? 10);
 const CROWD = Number(process.env.BENCH_CROWD_CONTAINERS ?? 200);
 const SESSION_NODES = 3;
 const SESSION_RUNS = Number(process.env.BENCH_SESSION_RUNS ?? 5);
+const NESTED_RUNS = 10;
 const FIRST_LESSON = 'images-and-containers';
 
 const TARGETS = {
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   const root = process.cwd();
   ensureWebBuild(root, log);
   const config = loadConfig();
-  const { docker } = await connectEngine({ dockerHost: config.dockerHost, stateDir: config.stateDir });
+  const { docker } = await connectEngine(config.engine);
   await removeInstance(docker, INSTANCE);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -206,6 +208,7 @@ async function terminalFigures(browser: Browser, docker: Docker, slipway: Runnin
   const parseFold = await headlessParse(`${'y'.repeat(100)}\r\n`, FLOOD_BYTES);
   const parseLine = await headlessParse('y'.repeat(100), FLOOD_BYTES);
   const xtermRenderer = await renderer(page);
+  const nested = await nestedRuns(container);
   await context.close();
 
   const mbps = (figure: { ms: number; bytes: number }) => round(figure.bytes / MB / (figure.ms / 1000), 1);
@@ -224,6 +227,7 @@ async function terminalFigures(browser: Browser, docker: Docker, slipway: Runnin
       ms: summarize(interrupts.map((one) => one.ms)),
       runs: interrupts.map((one) => ({ ms: round(one.ms), floodMB: round(one.floodBytes / MB, 2), drainedKB: round(one.drainedBytes / 1000) })),
     },
+    nestedRun: nested,
     diagnostics: {
       execShellStartMs: summarize(shellStarts, 0),
       execEchoMs: summarize(execTyped, 2),
@@ -231,6 +235,26 @@ async function terminalFigures(browser: Browser, docker: Docker, slipway: Runnin
       headlessParseMBps: { fold: mbps(parseFold), oneLine: mbps(parseLine) },
     },
   };
+}
+
+/**
+ * A nested `docker run --rm busybox true` inside the sandbox, outside the terminal: the first
+ * pulls busybox from the catalog, the others start from the local image. The figure the user
+ * namespace and the cgroup subtree could slow down (docs/BENCHMARKS.md compares).
+ */
+async function nestedRuns(container: Docker.Container) {
+  const timed = async (script: string) => {
+    const started = performance.now();
+    const { exitCode, output } = await execInSandbox(container, script, 120_000);
+    if (exitCode !== 0) throw new Error(`nested run failed (${exitCode}): ${output}`);
+    return performance.now() - started;
+  };
+  await timed('docker rmi -f busybox >/dev/null 2>&1; true');
+  const firstWithPullMs = round(await timed('docker run --rm busybox true >/dev/null 2>&1'));
+  const warm: number[] = [];
+  for (let i = 0; i < NESTED_RUNS; i++) warm.push(await timed('docker run --rm busybox true'));
+  log(`nested docker run: first (with pull) ${firstWithPullMs} ms, warm p50 ${summarize(warm).p50} ms`);
+  return { firstWithPullMs, warmMs: summarize(warm, 0) };
 }
 
 /** The lesson and explorer panels, in one learner's page (the crowd last: it fills the sandbox). */

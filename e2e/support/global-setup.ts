@@ -26,7 +26,7 @@ export async function removeInstance(docker: Docker, instance: string): Promise<
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const config = loadConfig();
-  const { docker } = await connectEngine({ dockerHost: config.dockerHost, stateDir: config.stateDir });
+  const { docker } = await connectEngine(config.engine);
   await removeInstance(docker, E2E_INSTANCE);
   return () => removeInstance(docker, E2E_INSTANCE);
 }

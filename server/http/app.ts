@@ -47,14 +47,16 @@ export interface AppOptions {
   routes?: readonly ApiRoute[];
   log: Log;
   webRoot?: string;
+  /** False on an engine without user namespaces (SLIPWAY_ALLOW_UNISOLATED_ENGINE): learners are told. */
+  isolated?: boolean;
 }
 
 /** `learner` is the requesting learner's key, or null without a cookie. */
 export type ApiRoute = (url: URL, learner: string | null) => { status: number; body: unknown } | null;
 
-export function createApp({ config, manager, services = [], routes = [], log, webRoot }: AppOptions) {
+export function createApp({ config, manager, services = [], routes = [], log, webRoot, isolated = true }: AppOptions) {
   const limits = new ClientLimits(config.clientLimits);
-  const hub = new LearnerHub(manager, services, config.maxNodes, log, limits);
+  const hub = new LearnerHub(manager, services, config.maxNodes, log, isolated, limits);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 

@@ -19,7 +19,7 @@ const closes: number[] = [];
 
 beforeAll(async () => {
   const limits = new ClientLimits({ maxSockets: 10, sessionsPerMinute: 100, actionsPerMinute: 2 });
-  const hub = new LearnerHub(idleManager(), [], 5, () => undefined, limits, LIMITS);
+  const hub = new LearnerHub(idleManager(), [], 5, () => undefined, true, limits, LIMITS);
   wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   wss.on('connection', (socket) => {
     const close = socket.close.bind(socket);

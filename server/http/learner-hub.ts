@@ -42,6 +42,8 @@ export class LearnerHub {
     private readonly services: readonly ServiceFactory[],
     private readonly maxNodes: number,
     private readonly log: Log,
+    /** Whether sandboxes run in user namespaces; the page warns when not. */
+    private readonly isolated: boolean,
     private readonly limits: ClientLimits,
     private readonly queueLimits: SocketQueueLimits = SOCKET_QUEUE,
   ) {}
@@ -60,7 +62,7 @@ export class LearnerHub {
     }, this.queueLimits.CHECK_MS);
     watching.unref();
     this.manager.viewerAttached(key);
-    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8) });
+    send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8), isolated: this.isolated });
 
     socket.on('message', (data, isBinary) => {
       try {

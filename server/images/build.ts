@@ -3,7 +3,7 @@
  * registry can be reached, otherwise made with debootstrap and imported).
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
@@ -190,6 +190,9 @@ async function debootstrap(suite: Suite, onProgress: Progress): Promise<string> 
     await emptyDir(path.join(dir, 'var/cache/apt'), ['archives']);
     await emptyDir(path.join(dir, 'var/cache/apt/archives'), ['partial', 'lock']);
     await emptyDir(path.join(dir, 'var/log'), []);
+    // mkdtemp made it 0700, and the tar's "./" carries that into the image's root directory,
+    // which Docker's btrfs driver keeps: no user but root could then reach any file.
+    await chmod(dir, 0o755);
     return dir;
   } catch (error) {
     await removeRootfs(dir);

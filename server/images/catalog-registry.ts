@@ -3,6 +3,7 @@
  * catalog image under its Docker Hub name, read-only. The sandbox manager connects it to
  * each learner's network as `catalog.slipway`, the registry mirror of the sandbox's dockerd.
  */
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { CATALOG } from './definitions';
 import type { Progress } from './build';
@@ -12,6 +13,8 @@ export const CATALOG_CONTAINER = 'slipway-catalog';
 export const CATALOG_ALIAS = 'catalog.slipway';
 
 const HASH_LABEL = 'slipway.catalog-hash';
+/** A digest of the serving container's spec, so a changed spec replaces the container. */
+const SPEC_LABEL = 'slipway.catalog-spec';
 const VOLUME_LABEL = 'slipway.catalog-volume';
 const FILLER = 'slipway-catalog-fill';
 const REGISTRY_PORT = '5000/tcp';
@@ -28,39 +31,57 @@ export async function ensureCatalogRegistry(
   images: ReadonlyMap<string, string>,
   onProgress: Progress,
 ): Promise<void> {
+  const volume = `slipway-catalog-${hash.slice(0, 12)}`;
+  const spec = catalogContainerSpec(registryImage, volume, hash);
   const current = await inspectOrUndefined(docker.getContainer(CATALOG_CONTAINER));
-  if (current?.Config.Labels?.[HASH_LABEL] === hash) {
-    if (!current.State.Running) await docker.getContainer(CATALOG_CONTAINER).start();
+  const labels = current?.Config.Labels ?? {};
+  if (labels[HASH_LABEL] === hash && labels[SPEC_LABEL] === spec.Labels![SPEC_LABEL]) {
+    if (!current!.State.Running) await docker.getContainer(CATALOG_CONTAINER).start();
     onProgress(`[images] catalog registry ${CATALOG_CONTAINER} is up to date`);
     return;
   }
   if (current) {
-    if (current.Config.Labels?.[HASH_LABEL] === undefined) {
+    if (labels[HASH_LABEL] === undefined) {
       throw new Error(`a container named ${CATALOG_CONTAINER} exists that Slipway did not create; remove or rename it`);
     }
     await docker.getContainer(CATALOG_CONTAINER).remove({ force: true });
   }
+  // Same catalog, another container spec (a Slipway update): the filled volume serves on.
+  if (labels[HASH_LABEL] !== hash) {
+    // A volume of this name without its read-only container is from an interrupted fill.
+    await removeVolume(docker, volume);
+    await docker.createVolume({ Name: volume, Labels: { [VOLUME_LABEL]: hash } });
+    await fill(docker, volume, registryImage, images, onProgress);
+  }
 
-  const volume = `slipway-catalog-${hash.slice(0, 12)}`;
-  // A volume of this name without its read-only container is from an interrupted fill.
-  await removeVolume(docker, volume);
-  await docker.createVolume({ Name: volume, Labels: { [VOLUME_LABEL]: hash } });
-  await fill(docker, volume, registryImage, images, onProgress);
-
-  const container = await docker.createContainer({
-    name: CATALOG_CONTAINER,
-    Image: registryImage,
-    Labels: { [HASH_LABEL]: hash },
-    // distribution's read-only mode: pulls work, every push is refused.
-    Env: ['REGISTRY_STORAGE_MAINTENANCE_READONLY={"enabled": true}'],
-    HostConfig: {
-      Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/registry' }],
-      RestartPolicy: { Name: 'unless-stopped' },
-    },
-  });
+  const container = await docker.createContainer(spec);
   await container.start();
   onProgress(`[images] catalog registry ${CATALOG_CONTAINER} serves ${CATALOG.length} images (read-only)`);
   await removeOtherCatalogVolumes(docker, volume);
+}
+
+function catalogContainerSpec(registryImage: string, volume: string, hash: string): Docker.ContainerCreateOptions {
+  const spec = {
+    name: CATALOG_CONTAINER,
+    Image: registryImage,
+    // distribution's read-only mode: pulls work, every push is refused.
+    Env: ['REGISTRY_STORAGE_MAINTENANCE_READONLY={"enabled": true}'],
+    // It sits on every learner's network: it gets nothing it could use against them. No
+    // capabilities (it listens on 5000), no new privileges, a read-only root and catalog.
+    HostConfig: {
+      Mounts: [{ Type: 'volume' as const, Source: volume, Target: '/var/lib/registry', ReadOnly: true }],
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': 'size=16m' },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: 256 * 1024 ** 2,
+      PidsLimit: 256,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
+      RestartPolicy: { Name: 'unless-stopped' },
+    },
+  };
+  const digest = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 12);
+  return { ...spec, Labels: { [HASH_LABEL]: hash, [SPEC_LABEL]: digest } };
 }
 
 /** Pushes every catalog image into a writable registry on the volume, through the host engine. */

@@ -14,7 +14,8 @@ export type Suite = 'trixie' | 'bookworm';
  * Bump `version` when build.ts changes what it does to a debootstrap tree.
  */
 export const BASE_RECIPE = {
-  version: 1,
+  /** 2: the root directory is 0755 (it was the temporary directory's 0700). */
+  version: 2,
   variant: 'minbase',
   /** The Debian archive the bases are made from, and that their apt uses afterwards. */
   mirror: 'http://deb.debian.org/debian',

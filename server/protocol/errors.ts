@@ -9,6 +9,11 @@ export const ERRORS = {
     close: 4503,
     message: 'The container engine is not answering. Slipway will retry; if it persists, ask the person running Slipway.',
   },
+  ENGINE_NOT_ISOLATED: {
+    status: 503,
+    close: 4505,
+    message: 'The container engine does not isolate sandboxes from its host, so Slipway will not use it.',
+  },
   SANDBOX_LIMIT_REACHED: {
     status: 503,
     close: 4429,

@@ -55,7 +55,8 @@ export type SandboxState = z.infer<typeof SandboxState>;
 const errorCode = z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]);
 
 export const ServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('welcome'), protocol: z.literal(PROTOCOL_VERSION), learner: z.string() }),
+  // isolated: false when the engine runs sandboxes without user namespaces (an operator's opt-in).
+  z.object({ type: z.literal('welcome'), protocol: z.literal(PROTOCOL_VERSION), learner: z.string(), isolated: z.boolean() }),
   z.object({
     type: z.literal('sandbox'),
     state: SandboxState,

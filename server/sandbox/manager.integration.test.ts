@@ -7,12 +7,14 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execInSandbox } from '../session/sandbox-exec';
 import { TEST_DOCKER_HOST, connectTestEngine, findSandboxImage } from '../testing/engine';
+import { isolationOf } from '../engine/isolation';
+import { sandboxEngineOptions } from './engine-options';
 import { SandboxManager } from './manager';
 import { LABELS } from './spec';
 
 const INSTANCE = `nodestest-${process.pid}`;
 const LEARNER = 'abcdef0123456789';
-const limits = { memoryBytes: 512 * 1024 ** 2, storageBytes: 512 * 1024 ** 2, cpus: 1, pids: 512 };
+const limits = { memoryBytes: 512 * 1024 ** 2, storageBytes: 512 * 1024 ** 2, cpus: 1, pids: 512, diskBytes: 1024 ** 3 };
 
 describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager nodes (real engine)', { timeout: 60_000 }, () => {
   let docker: Docker;
@@ -26,7 +28,9 @@ describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager nodes (real engine)', { timeo
 
   beforeAll(async () => {
     docker = connectTestEngine();
+    const isolation = isolationOf(await docker.info(), { kind: 'docker-host', host: TEST_DOCKER_HOST! });
     manager = new SandboxManager(docker, {
+      ...sandboxEngineOptions({ isolation, layout: null }, INSTANCE, limits),
       instance: INSTANCE,
       image: await findSandboxImage(docker),
       catalogContainer: null,

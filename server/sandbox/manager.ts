@@ -6,7 +6,8 @@
  */
 import type Docker from 'dockerode';
 import { FIRST_NODE, SlipwayError, nodeIndex } from '../protocol';
-import { idleSessions, planAcquire, planAddNode, poolShortfall } from './policy';
+import type { CgroupDelegation } from './cgroups';
+import { idleSessions, planAcquire, planAddNode, poolShortfall, type Capacity } from './policy';
 import {
   CATALOG_ALIAS,
   LABELS,
@@ -28,6 +29,8 @@ export interface Sandbox {
   node: string;
   network: string;
   container: Docker.Container;
+  /** Its cgroup subtree's id, when it has one. */
+  cgroupId?: string;
 }
 
 interface Session {
@@ -52,6 +55,14 @@ export interface SandboxManagerOptions {
   maxNodes: number;
   poolSize: number;
   idleTimeoutMs: number;
+  /** Gives each sandbox a cgroup subtree of its own; null where the engine's host is not ours. */
+  cgroups: CgroupDelegation | null;
+  /** Each sandbox's own file system gets a quota: the image's size plus limits.diskBytes. */
+  diskQuota: boolean;
+  /** The bridge interface name for a new session network's id (for the egress policy), when the engine is ours. */
+  bridgeName?: (networkId: string) => string;
+  /** False while the machine is short of memory (config.ts: memoryAllowsAnotherSandbox). */
+  memoryAvailable?: () => boolean;
   log?: (line: string) => void;
   /** Called after a sandbox is removed for idleness, so open terminals can be closed. */
   onExpired?: (learner: string) => void;
@@ -75,6 +86,7 @@ export class SandboxManager {
   #refilling: Promise<void> | null = null;
   #reaper: NodeJS.Timeout | null = null;
   #closed = false;
+  #diskQuotaBytes: number | null = null;
 
   constructor(
     private readonly docker: Docker,
@@ -93,6 +105,10 @@ export class SandboxManager {
 
   /** Finds sandboxes left by an earlier run, removes what is stale, starts the reaper and pool. */
   async start(): Promise<void> {
+    if (this.options.diskQuota) {
+      const { Size } = await this.docker.getImage(this.options.image).inspect();
+      this.#diskQuotaBytes = Size + this.options.limits.diskBytes;
+    }
     await this.#adopt();
     this.#reaper = setInterval(() => {
       this.reapIdle(Date.now()).catch((error: Error) => this.#log(`reaping failed: ${error.message}`));
@@ -156,10 +172,7 @@ export class SandboxManager {
     const container = learnerContainerName(learner, name);
     const pending = this.#adding.get(container);
     if (pending) return pending;
-    const plan = planAddNode(session.nodes.size + this.#addingFor(learner), this.options.maxNodes, {
-      total: this.#total(),
-      max: this.options.maxSandboxes,
-    });
+    const plan = planAddNode(session.nodes.size + this.#addingFor(learner), this.options.maxNodes, this.#capacity());
     if (plan === 'node-limit') return Promise.reject(new SlipwayError('NODE_LIMIT_REACHED', `at most ${this.options.maxNodes}`));
     if (plan === 'full') return Promise.reject(new SlipwayError('SANDBOX_LIMIT_REACHED'));
     const adding = this.#create(container, name, session.network)
@@ -247,8 +260,12 @@ export class SandboxManager {
     return this.#nodeCount() + this.#adding.size + this.#pool.length + this.#starting + this.#poolStarting;
   }
 
+  #capacity(): Capacity {
+    return { total: this.#total(), max: this.options.maxSandboxes, memoryAvailable: this.options.memoryAvailable?.() ?? true };
+  }
+
   async #assign(learner: string, progress: (detail: string, warm: boolean) => void): Promise<Sandbox> {
-    const plan = planAcquire(this.#pool.length, { total: this.#total(), max: this.options.maxSandboxes });
+    const plan = planAcquire(this.#pool.length, this.#capacity());
     if (plan === 'full') throw new SlipwayError('SANDBOX_LIMIT_REACHED');
     let sandbox: Sandbox;
     if (plan === 'pool') {
@@ -281,10 +298,7 @@ export class SandboxManager {
   async #fillPool(): Promise<void> {
     for (;;) {
       if (this.#closed) return;
-      const shortfall = poolShortfall(this.options.poolSize, this.#pool.length + this.#poolStarting, {
-        total: this.#total(),
-        max: this.options.maxSandboxes,
-      });
+      const shortfall = poolShortfall(this.options.poolSize, this.#pool.length + this.#poolStarting, this.#capacity());
       if (shortfall === 0) return;
       this.#poolStarting += 1;
       try {
@@ -302,10 +316,12 @@ export class SandboxManager {
 
   /** Starts a sandbox on `joining` (a session's network), or on a new network of its own. */
   async #create(name: string, node: string, joining?: string): Promise<Sandbox> {
-    const network = joining ?? networkName(newId());
+    const networkId = newId();
+    const network = joining ?? networkName(networkId);
+    const cgroupId = this.options.cgroups ? newId() : undefined;
     try {
       if (!joining) {
-        await this.docker.createNetwork(networkSpec(network, this.options.instance));
+        await this.docker.createNetwork(networkSpec(network, this.options.instance, this.options.bridgeName?.(networkId)));
         if (this.options.catalogContainer) {
           await this.docker.getNetwork(network).connect({
             Container: this.options.catalogContainer,
@@ -313,8 +329,18 @@ export class SandboxManager {
           });
         }
       }
+      const cgroup = cgroupId ? this.options.cgroups!.prepare(cgroupId) : null;
       const container = await this.docker.createContainer(
-        sandboxContainerSpec({ instance: this.options.instance, name, image: this.options.image, network, node, limits: this.options.limits }),
+        sandboxContainerSpec({
+          instance: this.options.instance,
+          name,
+          image: this.options.image,
+          network,
+          node,
+          limits: this.options.limits,
+          isolation: { cgroup, diskQuotaBytes: this.#diskQuotaBytes },
+          cgroupId,
+        }),
       );
       try {
         await container.start();
@@ -322,8 +348,9 @@ export class SandboxManager {
         await container.remove({ force: true, v: true }).catch(() => undefined);
         throw error;
       }
-      return { id: container.id, name, node, network, container };
+      return { id: container.id, name, node, network, container, cgroupId };
     } catch (error) {
+      if (cgroupId) await this.options.cgroups!.release(cgroupId);
       if (!joining) await this.#removeNetwork(network);
       throw new SlipwayError('SANDBOX_FAILED', (error as Error).message, { cause: error });
     }
@@ -340,10 +367,12 @@ export class SandboxManager {
     await this.#removeNetwork(session.network);
   }
 
+  /** The one place a sandbox container goes, and its cgroup subtree with it. */
   async #removeContainer(sandbox: Sandbox): Promise<void> {
     await sandbox.container.remove({ force: true, v: true }).catch((error: Error) => {
       this.#log(`could not remove ${sandbox.name}: ${error.message}`);
     });
+    if (sandbox.cgroupId) await this.options.cgroups?.release(sandbox.cgroupId);
   }
 
   async #removeNetwork(name: string): Promise<void> {
@@ -360,6 +389,7 @@ export class SandboxManager {
       filters: { label: [`${LABELS.role}=${ROLE_SANDBOX}`, `${LABELS.instance}=${this.options.instance}`] },
     });
     const networksInUse = new Set<string>();
+    const keptCgroups = new Set<string>();
     for (const info of containers) {
       const name = info.Names[0] ?? '';
       const parsed = parseContainerName(name);
@@ -370,6 +400,7 @@ export class SandboxManager {
         node: info.Labels[LABELS.node] ?? FIRST_NODE,
         network,
         container: this.docker.getContainer(info.Id),
+        cgroupId: info.Labels[LABELS.cgroup],
       };
       const stale = info.Labels[LABELS.image] !== this.options.image;
       if (!parsed || (parsed.pool && (stale || info.State !== 'running'))) {
@@ -377,8 +408,11 @@ export class SandboxManager {
         continue;
       }
       if (info.State !== 'running') {
+        // After a reboot its cgroup subtree is gone too; the engine would make a root-owned one.
+        if (sandbox.cgroupId) this.options.cgroups?.prepare(sandbox.cgroupId);
         await sandbox.container.start().catch((error: Error) => this.#log(`could not restart ${sandbox.name}: ${error.message}`));
       }
+      if (sandbox.cgroupId) keptCgroups.add(sandbox.cgroupId);
       networksInUse.add(network);
       if (parsed.pool) {
         this.#pool.push(sandbox);
@@ -401,6 +435,7 @@ export class SandboxManager {
     for (const network of networks) {
       if (!networksInUse.has(network.Name)) await this.#removeNetwork(network.Name);
     }
+    await this.options.cgroups?.sweep(keptCgroups);
     if (containers.length > 0) {
       this.#log(`adopted ${this.#sessions.size} learner session(s) with ${this.#nodeCount()} node(s), and ${this.#pool.length} pooled`);
     }

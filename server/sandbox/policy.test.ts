@@ -65,3 +65,13 @@ describe('nextNodeName', () => {
     expect(nextNodeName(['node1', 'node2'], 2)).toBeNull();
   });
 });
+
+describe('admission while memory is short', () => {
+  const short = { total: 3, max: 10, memoryAvailable: false };
+  it('starts no new sandbox, node or pool sandbox, but still hands out a ready one', () => {
+    expect(planAcquire(0, short)).toBe('full');
+    expect(planAcquire(1, short)).toBe('pool');
+    expect(planAddNode(1, 5, short)).toBe('full');
+    expect(poolShortfall(2, 0, short)).toBe(0);
+  });
+});

@@ -7,20 +7,24 @@ export interface Capacity {
   /** Sandboxes that exist or are being created, pooled ones included. */
   total: number;
   max: number;
+  /** False while the machine's free memory is below its reserve: no new sandbox starts then. */
+  memoryAvailable?: boolean;
 }
+
+const hasRoom = (capacity: Capacity) => capacity.total < capacity.max && capacity.memoryAvailable !== false;
 
 export type AcquirePlan = 'pool' | 'create' | 'full';
 
 /** How a learner without a sandbox gets one: from the warm pool, started cold, or not at all. */
 export function planAcquire(pooledReady: number, capacity: Capacity): AcquirePlan {
   if (pooledReady > 0) return 'pool';
-  return capacity.total < capacity.max ? 'create' : 'full';
+  return hasRoom(capacity) ? 'create' : 'full';
 }
 
 /** How many pool sandboxes to start now: up to the pool size, never past the maximum. */
 export function poolShortfall(poolSize: number, pooledOrStarting: number, capacity: Capacity): number {
   const wanted = Math.max(0, poolSize - pooledOrStarting);
-  const room = Math.max(0, capacity.max - capacity.total);
+  const room = capacity.memoryAvailable === false ? 0 : Math.max(0, capacity.max - capacity.total);
   return Math.min(wanted, room);
 }
 
@@ -45,7 +49,7 @@ export type AddNodePlan = 'add' | 'node-limit' | 'full';
 /** Whether a session holding `held` nodes may start one more. */
 export function planAddNode(held: number, maxNodes: number, capacity: Capacity): AddNodePlan {
   if (held >= maxNodes) return 'node-limit';
-  return capacity.total < capacity.max ? 'add' : 'full';
+  return hasRoom(capacity) ? 'add' : 'full';
 }
 
 /** The lowest-numbered node a session lacks (node2 when it holds node1 and node3). */

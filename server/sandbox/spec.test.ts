@@ -1,25 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import { learnerContainerName, learnerKey, parseContainerName, poolContainerName, sandboxContainerSpec } from './spec';
 
-const limits = { memoryBytes: 3 * 1024 ** 3, storageBytes: 4 * 1024 ** 3, cpus: 1, pids: 2048 };
+const limits = { memoryBytes: 3 * 1024 ** 3, storageBytes: 4 * 1024 ** 3, cpus: 1, pids: 2048, diskBytes: 2 * 1024 ** 3 };
+const delegated = { cgroupParent: '/slipway-abcd-main-0123456789', bind: '/run/slipway-cg/slipway-abcd-main-0123456789:/sys/fs/cgroup:rw' };
 
 describe('sandboxContainerSpec', () => {
-  const spec = sandboxContainerSpec({ instance: 'main', name: 'x', image: 'slipway/sandbox:abc', network: 'net', node: 'node1', limits });
+  const spec = sandboxContainerSpec({
+    instance: 'main',
+    name: 'x',
+    image: 'slipway/sandbox:abc',
+    network: 'net',
+    node: 'node1',
+    limits,
+    isolation: { cgroup: delegated, diskQuotaBytes: 3 * 1024 ** 3 },
+    cgroupId: '0123456789',
+  });
   const host = spec.HostConfig!;
 
-  it('is never privileged and adds only the capabilities nested engines need', () => {
+  it('is never privileged and adds only the capabilities nested engines need, in its user namespace', () => {
     expect(host.Privileged).toBeUndefined();
+    expect(host.UsernsMode ?? '').toBe('');
     expect(host.CapAdd).toEqual(['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE']);
   });
 
-  it('gives access to character devices only, so host disks cannot be opened', () => {
-    expect(host.DeviceCgroupRules!.every((rule) => rule.startsWith('c '))).toBe(true);
-    expect(host.Devices ?? []).toEqual([]);
+  it('runs under Slipway’s seccomp profile, never unconfined', () => {
+    const seccomp = host.SecurityOpt!.find((option: string) => option.startsWith('seccomp='))!;
+    expect(seccomp).not.toBe('seccomp=unconfined');
+    expect(JSON.parse(seccomp.slice('seccomp='.length)).syscalls[0].names).toContain('kexec_load');
   });
 
-  it('mounts nothing from the host: no engine socket, no Slipway files', () => {
-    expect(host.Binds ?? []).toEqual([]);
+  it('gives access to a few character devices only, so host disks cannot be opened', () => {
+    expect(host.DeviceCgroupRules!.every((rule) => rule.startsWith('c '))).toBe(true);
+    expect(host.DeviceCgroupRules).not.toContain('c 1:1 rwm');
+    expect(host.Devices).toEqual([{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }]);
+  });
+
+  it('mounts nothing from the host but its own cgroup subtree: no engine socket, no Slipway files', () => {
+    expect(host.Binds).toEqual([delegated.bind]);
+    expect(host.Binds![0]!.split(':')[1]).toBe('/sys/fs/cgroup');
     expect(host.Mounts ?? []).toEqual([]);
+  });
+
+  it('sits below its own cgroup parent, seeing host cgroup paths that match its mounts', () => {
+    expect(host.CgroupParent).toBe(delegated.cgroupParent);
+    expect((host as { CgroupnsMode?: string }).CgroupnsMode).toBe('host');
+    expect(spec.Labels!['slipway.cgroup']).toBe('0123456789');
+  });
+
+  it('without a subtree, keeps a private cgroup namespace and mounts nothing', () => {
+    const bare = sandboxContainerSpec({ instance: 'main', name: 'x', image: 'i', network: 'net', node: 'node1', limits, isolation: { cgroup: null, diskQuotaBytes: null } }).HostConfig!;
+    expect(bare.Binds ?? []).toEqual([]);
+    expect(bare.CgroupParent).toBeUndefined();
+    expect((bare as { CgroupnsMode?: string }).CgroupnsMode).toBe('private');
+    expect(bare.StorageOpt).toBeUndefined();
+  });
+
+  it('bounds its disk and logs, and goes first when memory runs out', () => {
+    expect(host.StorageOpt).toEqual({ size: String(3 * 1024 ** 3) });
+    expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } });
+    expect(host.OomScoreAdj).toBe(1000);
   });
 
   it('applies every configured limit', () => {

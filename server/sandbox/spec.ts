@@ -1,14 +1,20 @@
 /**
  * What a sandbox container is: names, labels and the container specification. Pure, so
- * the grants that isolate a learner are unit-tested and read in one place.
+ * the grants that isolate a learner are unit-tested and read in one place (docs/SECURITY.md
+ * explains each, with the test that attacks it).
  *
- * The grants are the narrow Docker-in-Docker configuration measured in
- * ../shared/ENGINE-FACTS.md: no --privileged, only SYS_ADMIN and NET_ADMIN (plus SYS_PTRACE,
- * see below) on top of Docker's defaults, device access limited to character devices (so a learner cannot
- * open the host's disks), and the three unconfined security options nested engines need.
+ * The boundary is the user namespace the engine puts every container in (--userns-remap): a
+ * sandbox's root is an unprivileged host uid, so what its capabilities reach is its own
+ * namespaces, never the host's. On top of Docker's defaults it gets SYS_ADMIN and NET_ADMIN
+ * (plus SYS_PTRACE, see below), which nested engines need and which count only inside that
+ * namespace; a seccomp profile refusing what no lesson needs (seccomp.ts); character devices
+ * only; a cgroup subtree of its own whose limits it cannot write (cgroups.ts); a quota on
+ * its writable layer; and rotated logs.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
+import type { DelegatedCgroup } from './cgroups';
+import { seccompProfile } from './seccomp';
 
 export const LABELS = {
   role: 'slipway.role',
@@ -17,6 +23,8 @@ export const LABELS = {
   node: 'slipway.node',
   network: 'slipway.network',
   image: 'slipway.image',
+  /** The id of the sandbox's cgroup subtree (cgroups.ts), to find it again after a restart. */
+  cgroup: 'slipway.cgroup',
 } as const;
 
 export const ROLE_SANDBOX = 'sandbox';
@@ -49,10 +57,27 @@ export interface SandboxLimits {
   storageBytes: number;
   cpus: number;
   pids: number;
+  /** The quota on the sandbox's writable layer. */
+  diskBytes: number;
 }
 
-/** Character devices a nested engine needs: mem/null/zero/random, tty/ptmx, pts, tun, fuse. */
-export const DEVICE_CGROUP_RULES = ['c 1:* rwm', 'c 5:* rwm', 'c 136:* rwm', 'c 10:200 rwm', 'c 10:229 rwm'];
+/** What the engine offers beyond its defaults, decided once at start (see engine/isolation.ts). */
+export interface SandboxIsolation {
+  /** The sandbox's own cgroup subtree; null where none can be delegated. */
+  cgroup: DelegatedCgroup | null;
+  /**
+   * The quota on the container's own file system, where the data root has quotas (the private
+   * engine's btrfs): a quota group counts the image's shared bytes too, so this is the image's
+   * size plus the sandbox's own allowance.
+   */
+  diskQuotaBytes: number | null;
+}
+
+/** Character devices a nested engine needs: null/zero/full/random/urandom, tty/console/ptmx, pts, tun, fuse. */
+export const DEVICE_CGROUP_RULES = ['c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm', 'c 10:200 rwm', 'c 10:229 rwm'];
+
+/** A sandbox runs at the OOM killer's front: under memory pressure it goes before Slipway and the engine. */
+export const SANDBOX_OOM_SCORE_ADJ = 1000;
 
 /** Engine API 1.41 has CgroupnsMode; dockerode's typings predate it. */
 type HostConfig = Docker.HostConfig & { CgroupnsMode: 'private' | 'host' };
@@ -64,21 +89,33 @@ export function sandboxContainerSpec(options: {
   network: string;
   node: string;
   limits: SandboxLimits;
+  isolation: SandboxIsolation;
+  /** The id of its cgroup subtree, kept as a label. */
+  cgroupId?: string;
 }): Docker.ContainerCreateOptions {
-  const { limits } = options;
+  const { limits, isolation } = options;
   const storage = `exec,size=${limits.storageBytes}`;
   const hostConfig: HostConfig = {
     NetworkMode: options.network,
     // SYS_PTRACE: nested runc joins the namespaces of processes owned by other users (`docker exec`
     // into a container that runs as a non-root user fails without it).
     CapAdd: ['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE'],
-    SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+    SecurityOpt: [`seccomp=${seccompProfile()}`, 'apparmor=unconfined'],
     // The API form of `--security-opt systempaths=unconfined`: nested engines must write
-    // /proc/sys to set up their containers' networking.
+    // their own network namespaces' /proc/sys. Host-global files there belong to host root,
+    // which the user namespace does not map: they stay read-only to the sandbox.
     MaskedPaths: [],
     ReadonlyPaths: [],
     DeviceCgroupRules: DEVICE_CGROUP_RULES,
-    CgroupnsMode: 'private',
+    // Rootless Podman's networking (pasta) needs a TUN device, and in a user namespace the
+    // sandbox cannot make the node itself. Its interfaces live in the learner's own namespaces.
+    Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
+    // With a delegated subtree, the sandbox sees host cgroup paths, which match its mounts.
+    CgroupnsMode: isolation.cgroup ? 'host' : 'private',
+    ...(isolation.cgroup ? { CgroupParent: isolation.cgroup.cgroupParent, Binds: [isolation.cgroup.bind] } : {}),
+    ...(isolation.diskQuotaBytes !== null ? { StorageOpt: { size: String(isolation.diskQuotaBytes) } } : {}),
+    OomScoreAdj: SANDBOX_OOM_SCORE_ADJ,
+    LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
     // The inner engine's storage must not be overlayfs (the host's overlay cannot nest);
     // a sized tmpfs is also the hard storage limit. Its pages count toward memory.
     Tmpfs: {
@@ -103,6 +140,7 @@ export function sandboxContainerSpec(options: {
       [LABELS.node]: options.node,
       [LABELS.network]: options.network,
       [LABELS.image]: options.image,
+      ...(options.cgroupId ? { [LABELS.cgroup]: options.cgroupId } : {}),
     },
     HostConfig: hostConfig,
     // The session's nodes reach each other by node name (`ping node2`, `swarm join node1:2377`).
@@ -110,11 +148,13 @@ export function sandboxContainerSpec(options: {
   };
 }
 
-export function networkSpec(name: string, instance: string): Docker.NetworkCreateOptions {
+/** A session's network; `bridge` names its interface, which the egress policy matches (engine/egress.ts). */
+export function networkSpec(name: string, instance: string, bridge?: string): Docker.NetworkCreateOptions {
   return {
     Name: name,
     Driver: 'bridge',
     CheckDuplicate: true,
     Labels: { [LABELS.role]: ROLE_NETWORK, [LABELS.instance]: instance },
+    ...(bridge ? { Options: { 'com.docker.network.bridge.name': bridge } } : {}),
   };
 }

@@ -22,7 +22,7 @@ const step = (index: number, total: number, title: string) => say(`\x1b[1m[${ind
 async function installSystemPackages(config: Config, forTests: boolean): Promise<void> {
   const wanted: Requirement[] = [];
   const engineGiven = Boolean(config.dockerHost) || (await pings(new Docker({ socketPath: SYSTEM_SOCKET })));
-  if (!engineGiven) wanted.push(REQUIREMENTS.engine, REQUIREMENTS.iptables, REQUIREMENTS.kmod);
+  if (!engineGiven) wanted.push(REQUIREMENTS.engine, REQUIREMENTS.iptables, REQUIREMENTS.kmod, REQUIREMENTS.btrfs);
   // debootstrap only matters where apt exists; elsewhere images come from a registry.
   if (hasCommand('apt-get')) wanted.push(REQUIREMENTS.debootstrap);
   if (forTests) wanted.push(REQUIREMENTS.chromium);

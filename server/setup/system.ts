@@ -17,6 +17,7 @@ export interface Requirement {
 export const REQUIREMENTS = {
   engine: { command: 'dockerd', aptPackage: 'docker.io', why: 'to run Slipway\'s private container engine' },
   iptables: { command: 'iptables', aptPackage: 'iptables', why: 'for the engine\'s container networking' },
+  btrfs: { command: 'mkfs.btrfs', aptPackage: 'btrfs-progs', why: "for the private engine's data file system, whose quotas bound each sandbox's disk" },
   kmod: { command: 'modprobe', aptPackage: 'kmod', why: 'to load the kernel\'s IPVS module, which a swarm\'s routing mesh needs' },
   debootstrap: { command: 'debootstrap', aptPackage: 'debootstrap', why: 'to build the Debian base image offline' },
   chromium: { command: 'chromium', aptPackage: 'chromium', why: 'for the end-to-end tests and benchmarks' },

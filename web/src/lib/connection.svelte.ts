@@ -57,6 +57,8 @@ export class Connection {
   /** Set when the learner must act before anything else happens. */
   stopScreen = $state.raw<StopScreen | undefined>();
   notices = $state<Notice[]>([]);
+  /** False when the server's engine runs sandboxes without user namespaces. */
+  isolated = $state(true);
   shells = $state<Record<number, ShellState>>({});
   /** The session's nodes, one terminal channel each; undefined until the server lists them. */
   nodes = $state.raw<NodeInfo[] | undefined>();
@@ -239,6 +241,7 @@ export class Connection {
     for (const listener of this.#listeners) listener(message);
     switch (message.type) {
       case 'welcome':
+        this.isolated = message.isolated;
         return;
       case 'sandbox':
         if (isStoppedState(message.state)) {
