@@ -5,6 +5,7 @@
 import { freemem, totalmem } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { LOG_LEVELS } from './log';
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -64,6 +65,23 @@ const Environment = z.object({
     .string()
     .default('')
     .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  /** The address learners open (`https://slipway.example`): its host and origin are accepted. */
+  SLIPWAY_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Extra host names Slipway answers to, comma separated (localhost and this machine's are always). */
+  SLIPWAY_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)),
+  /** Whether the learner cookie is `Secure`: auto = when the public URL or the proxy says https. */
+  SLIPWAY_COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** The least important log lines written (JSON lines on stdout). */
+  SLIPWAY_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** A port of its own for port previews, so a previewed app is cross-origin with Slipway. */
+  SLIPWAY_PREVIEW_PORT: count(1, 65535).optional(),
+  /** Per client address: open sockets at once, new sessions and resets/node additions per minute. */
+  SLIPWAY_MAX_SOCKETS_PER_CLIENT: count(1, 10_000).default(10),
+  SLIPWAY_SESSIONS_PER_MINUTE: count(1, 100_000).default(30),
+  SLIPWAY_ACTIONS_PER_MINUTE: count(1, 100_000).default(12),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -103,6 +121,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowUnisolated: values.SLIPWAY_ALLOW_UNISOLATED_ENGINE,
     },
     allowedOrigins: values.SLIPWAY_ALLOWED_ORIGINS,
+    publicUrl: values.SLIPWAY_PUBLIC_URL,
+    allowedHosts: values.SLIPWAY_ALLOWED_HOSTS,
+    cookieSecure: values.SLIPWAY_COOKIE_SECURE,
+    logLevel: values.SLIPWAY_LOG_LEVEL,
+    previewPort: values.SLIPWAY_PREVIEW_PORT,
+    clientLimits: {
+      maxSockets: values.SLIPWAY_MAX_SOCKETS_PER_CLIENT,
+      sessionsPerMinute: values.SLIPWAY_SESSIONS_PER_MINUTE,
+      actionsPerMinute: values.SLIPWAY_ACTIONS_PER_MINUTE,
+    },
   };
 }
 

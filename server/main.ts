@@ -18,6 +18,7 @@ import { ensureImages } from './images';
 import { detectMachineFeatures } from './engine/kernel-features';
 import { sandboxEngineOptions } from './sandbox/engine-options';
 import { SandboxManager } from './sandbox/manager';
+import { createLog } from './log';
 
 const LESSONS_DIR = path.resolve(import.meta.dirname, '../lessons');
 
@@ -35,7 +36,9 @@ export async function prepareEngineAndImages(config: Config, log: (line: string)
   return { engine, sandboxImage: images.sandboxImage, catalogContainer: images.catalogRegistry.container };
 }
 
-export async function startServer(config: Config, prepared: Prepared, log: (line: string) => void) {
+/** `say` tells the person starting Slipway where it is; everything else goes to the JSON log. */
+export async function startServer(config: Config, prepared: Prepared, say: (line: string) => void) {
+  const { log } = createLog(config.logLevel);
   const manager = new SandboxManager(prepared.engine.docker, {
     instance: config.instance,
     image: prepared.sandboxImage,
@@ -67,6 +70,7 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
   await manager.start();
   const url = await app.listen();
   log(`Slipway is ready on ${url}`);
+  say(`Slipway is ready on ${url}`);
 
   let stopping = false;
   const stop = async () => {
@@ -83,9 +87,12 @@ export async function startServer(config: Config, prepared: Prepared, log: (line
   process.once('SIGTERM', () => void stop());
   // One learner's failed background task (a reap, a refresh) must not stop the server for
   // everyone: it is logged, and the rest goes on.
-  process.on('unhandledRejection', (reason) => {
-    log(`unexpected failure in the background: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
-  });
+  const failed = (reason: unknown) =>
+    log(`unexpected failure in the background: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`, { level: 'error' });
+  process.on('unhandledRejection', failed);
+  // The same for a throw from a socket or timer callback: ending the process would drop
+  // every learner's terminal for one learner's input.
+  process.on('uncaughtException', failed);
   return { url, app, manager };
 }
 

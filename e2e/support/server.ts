@@ -25,6 +25,10 @@ export async function startSlipway(env: Record<string, string> = {}, port = next
       SLIPWAY_INSTANCE: E2E_INSTANCE,
       SLIPWAY_POOL_SIZE: '1',
       SLIPWAY_MAX_SANDBOXES: '12',
+      // Every test learner comes from 127.0.0.1: the per-client limits are tested on their own.
+      SLIPWAY_MAX_SOCKETS_PER_CLIENT: '1000',
+      SLIPWAY_SESSIONS_PER_MINUTE: '10000',
+      SLIPWAY_ACTIONS_PER_MINUTE: '10000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,14 +4,22 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
+import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
 import type { Disposable } from '../terminal/terminal-process';
 import { EngineEvent } from './events';
 
 /**
  * Subscribes, then passes each well-formed message to `onEvent`. `onEnd` is called once, when
  * the stream ends or breaks; never after `dispose`. Rejects when the engine cannot subscribe.
+ * A line longer than MAX_EVENT_LINE_BYTES ends the stream (and is reported), so an endless
+ * line cannot grow in memory.
  */
-export async function followEngineEvents(engine: Docker, onEvent: (event: EngineEvent) => void, onEnd: () => void): Promise<Disposable> {
+export async function followEngineEvents(
+  engine: Docker,
+  onEvent: (event: EngineEvent) => void,
+  onEnd: () => void,
+  maxLineBytes = INNER_ENGINE_LIMITS.MAX_EVENT_LINE_BYTES,
+): Promise<Disposable> {
   const stream = await engine.getEvents({});
   let open = true;
   const decoder = new StringDecoder('utf8');
@@ -23,6 +31,11 @@ export async function followEngineEvents(engine: Docker, onEvent: (event: Engine
     for (const line of lines) {
       const event = parseEvent(line);
       if (event && open) onEvent(event);
+    }
+    if (pending.length > maxLineBytes) {
+      reportMisbehaviour(engine, `the engine sent an event line over ${maxLineBytes / 1024} KiB`);
+      destroyStream(stream);
+      end();
     }
   });
   const end = () => {

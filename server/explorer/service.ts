@@ -6,7 +6,6 @@
  * (details, followed logs) on the node it names. No polling loop: the engines' events drive
  * everything (see state.ts for the one exception, a converging swarm service).
  */
-import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
@@ -14,9 +13,11 @@ import { collectSnapshot } from '../checks/collect';
 import { snapshotFromEngine } from '../checks/engine';
 import type { EngineSnapshot } from '../checks/snapshot';
 import { ERRORS, type ClientMessage, type ObjectKind, type ServerMessage } from '../protocol';
+import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import type { Disposable } from '../terminal/terminal-process';
 import { systemClock, type Cancel, type Clock } from './clock';
+import { Demuxer } from './demux';
 import { detailsOf, missingDetails } from './details';
 import { diffSnapshots, formatChanges } from './diff';
 import { engineTimeNano, targetsOf, type EngineEvent, type Target } from './events';
@@ -458,14 +459,17 @@ class LogFollower {
       }
       this.#stream = stream;
       const decoder = new StringDecoder('utf8');
-      let output: NodeJS.ReadableStream = stream;
       // Without a TTY the engine multiplexes stdout and stderr with 8-byte frame headers.
-      if (!info.Config.Tty) {
-        const joined = new PassThrough();
-        this.engine.modem.demuxStream(stream, joined, joined);
-        output = joined;
-      }
-      output.on('data', (chunk: Buffer) => this.#push(decoder.write(chunk)));
+      const demuxer = info.Config.Tty ? null : new Demuxer(INNER_ENGINE_LIMITS.MAX_LOG_FRAME_BYTES);
+      stream.on('data', (chunk: Buffer) => {
+        try {
+          for (const payload of demuxer ? demuxer.push(chunk) : [chunk]) this.#push(decoder.write(payload));
+        } catch (error) {
+          reportMisbehaviour(this.engine, (error as Error).message);
+          this.#push(`\n[the engine sent ${(error as Error).message}: logs stopped]\n`);
+          this.#end();
+        }
+      });
       stream.on('end', () => this.#end());
       stream.on('close', () => this.#end());
       stream.on('error', () => this.#end());

@@ -1,20 +1,27 @@
 /**
  * The HTTP side: the built web app, a health endpoint, the learner cookie, and the
- * WebSocket upgrade (checked for origin and cookie before anything is spawned).
+ * WebSocket upgrade (checked for host, origin and cookie before anything is spawned).
+ * Every request and upgrade runs under one guard: malformed input is answered with a
+ * coded 4xx, and an error that escapes a handler is logged with its request and answered
+ * 500, never ending the process (which would drop every learner's terminal).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
+import type { Log } from '../log';
 import { ERRORS, MAX_CLIENT_FRAME_BYTES, WS_PATH, type ErrorCode } from '../protocol';
 import type { SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { learnerKey } from '../sandbox/spec';
 import { WEB_OUT_DIR } from '../setup/web-build';
-import { newToken, tokenCookie, tokenOf } from './identity';
-import { originAllowed } from './origin';
+import { configuredHostPolicy, hostAllowed, hostName, machineHostNames, originAllowed } from './hosts';
+import { createIdentity, loadIdentityKey, tokenCookie } from './identity';
+import { parseRequestUrl } from './request-url';
+import { ClientLimits, clientOf } from './client-limits';
 import { LearnerHub } from './learner-hub';
 import { createPreviewProxy } from './preview-proxy';
 
@@ -26,6 +33,10 @@ const SECURITY_HEADERS = {
 };
 
 const CLOSE_GRACE_MS = 1000;
+/** A client gets this long to send its request headers (a slow-loris holds a socket open otherwise). */
+const HEADERS_TIMEOUT_MS = 15_000;
+const MAX_HEADERS_COUNT = 200;
+const PAGE_METHODS = new Set(['GET', 'HEAD']);
 
 export interface AppOptions {
   config: Config;
@@ -34,7 +45,7 @@ export interface AppOptions {
   services?: readonly ServiceFactory[];
   /** JSON endpoints under /api/ (the lesson catalog): an answer, or null when the path is not theirs. */
   routes?: readonly ApiRoute[];
-  log: (line: string) => void;
+  log: Log;
   webRoot?: string;
   /** False on an engine without user namespaces (SLIPWAY_ALLOW_UNISOLATED_ENGINE): learners are told. */
   isolated?: boolean;
@@ -44,55 +55,140 @@ export interface AppOptions {
 export type ApiRoute = (url: URL, learner: string | null) => { status: number; body: unknown } | null;
 
 export function createApp({ config, manager, services = [], routes = [], log, webRoot, isolated = true }: AppOptions) {
-  const hub = new LearnerHub(manager, services, config.maxNodes, log, isolated);
+  const limits = new ClientLimits(config.clientLimits);
+  const hub = new LearnerHub(manager, services, config.maxNodes, log, isolated, limits);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
-  const preview = createPreviewProxy({ sandboxOf: (learner, node) => manager.sandboxOf(learner, node), log });
 
-  const server = createServer((request, response) => {
+  const identity = createIdentity(loadIdentityKey(config.stateDir));
+  const hosts = configuredHostPolicy(config, machineHostNames());
+  const preview = createPreviewProxy({
+    sandboxOf: (learner, node) => manager.sandboxOf(learner, node),
+    learnerOf: (request) => learnerOf(identity.tokenOf(request)),
+    ownOrigin: config.previewPort !== undefined,
+    log,
+  });
+
+  function handle(request: IncomingMessage, response: ServerResponse): void {
+    if (!hostAllowed(request.headers.host, hosts)) return sendError(response, 'FORBIDDEN_HOST');
     // The learner's own app, through the port preview: none of Slipway's headers apply.
-    if (preview.handles(request)) return preview.web(request, response);
+    if (preview.handles(request)) {
+      if (config.previewPort === undefined) return preview.web(request, response);
+      return redirectToPreviewPort(request, response, config.previewPort);
+    }
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-    const url = new URL(request.url ?? '/', 'http://slipway.invalid');
+    const url = parseRequestUrl(request.url);
+    if (!url || !PAGE_METHODS.has(request.method ?? '')) return sendError(response, 'INVALID_REQUEST');
     if (url.pathname === '/api/health') return sendJson(response, 200, { ok: true, sandboxes: manager.counts });
     if (url.pathname.startsWith('/api/')) {
-      const token = tokenOf(request);
+      const learner = learnerOf(identity.tokenOf(request));
       for (const route of routes) {
-        const answer = route(url, token ? learnerKey(token) : null);
+        const answer = route(url, learner);
         if (answer) return sendJson(response, answer.status, answer.body);
       }
       return sendError(response, 'NOT_FOUND');
     }
-    // Pages (not assets) hand out the learner's cookie on first visit.
-    if (!path.extname(url.pathname) && !tokenOf(request)) {
-      response.setHeader('Set-Cookie', tokenCookie(newToken(), isHttps(request)));
+    // Pages (not assets) hand out the learner's cookie on first visit, and replace one this
+    // server did not sign.
+    if (!path.extname(url.pathname) && !identity.tokenOf(request)) {
+      response.setHeader('Set-Cookie', tokenCookie(identity.issue(), cookieSecure(config, request)));
     }
     serveStatic(request, response, () => sendError(response, 'NOT_FOUND'));
-  });
+  }
 
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (preview.handles(request)) return preview.upgrade(request, socket, head);
-    const url = new URL(request.url ?? '/', 'http://slipway.invalid');
-    if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 'NOT_FOUND');
-    if (!originAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
-      return refuseUpgrade(socket, 'FORBIDDEN_ORIGIN');
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!hostAllowed(request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_HOST');
+    if (preview.handles(request) && config.previewPort === undefined) return preview.upgrade(request, socket, head);
+    const url = parseRequestUrl(request.url);
+    if (!url) return answerRaw(socket, 'INVALID_REQUEST');
+    if (url.pathname !== WS_PATH) return answerRaw(socket, 'NOT_FOUND');
+    if (!originAllowed(request.headers.origin, request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_ORIGIN');
+    const token = identity.tokenOf(request);
+    if (!token) return answerRaw(socket, 'UNAUTHENTICATED');
+    const client = clientOf(request);
+    const refused = limits.admitSocket(client, Date.now());
+    if (refused) return answerRaw(socket, refused);
+    socket.once('close', () => limits.socketClosed(client));
+    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token), client));
+  }
+
+  /** Logs an error that escaped a handler, with its request; the process goes on. */
+  function escaped(request: IncomingMessage, id: string, error: unknown): void {
+    const what = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const learner = learnerOf(identity.tokenOf(request))?.slice(0, 8);
+    log(`request ${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} failed: ${what}`, { request: id, learner, level: 'error' });
+  }
+
+  /** Runs a request handler under the guard: logged with an id, and never fatal. */
+  const guarded = (handler: (request: IncomingMessage, response: ServerResponse) => void) => (request: IncomingMessage, response: ServerResponse) => {
+    const id = requestId();
+    response.setHeader('X-Request-Id', id);
+    response.once('finish', () =>
+      log(`${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} ${response.statusCode}`, { request: id, level: 'debug' }),
+    );
+    try {
+      handler(request, response);
+    } catch (error) {
+      escaped(request, id, error);
+      if (!response.headersSent) sendError(response, 'INTERNAL_ERROR');
+      else response.destroy();
     }
-    const token = tokenOf(request);
-    if (!token) return refuseUpgrade(socket, 'UNAUTHENTICATED');
-    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token)));
-  });
+  };
+
+  function guardedServer(
+    onRequest: (request: IncomingMessage, response: ServerResponse) => void,
+    onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  ) {
+    const created = createServer(guarded(onRequest));
+    created.headersTimeout = HEADERS_TIMEOUT_MS;
+    created.maxHeadersCount = MAX_HEADERS_COUNT;
+    created.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      try {
+        onUpgrade(request, socket, head);
+      } catch (error) {
+        escaped(request, requestId(), error);
+        answerRaw(socket, 'INTERNAL_ERROR');
+      }
+    });
+    // CONNECT is not for Slipway (Node would drop the connection without a word).
+    created.on('connect', (_request: IncomingMessage, socket: Duplex) => answerRaw(socket, 'INVALID_REQUEST'));
+    // What Node's parser refuses (bad request lines, oversized or malformed headers) gets a
+    // coded answer too, rather than a bare 400.
+    created.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+      answerRaw(socket, 'INVALID_REQUEST');
+    });
+    return created;
+  }
+
+  const server = guardedServer(handle, upgrade);
+  // Previews on a port of their own: nothing of Slipway (page, API, socket) is served there.
+  const previewServer =
+    config.previewPort === undefined
+      ? null
+      : guardedServer(
+          (request, response) => {
+            if (!hostAllowed(request.headers.host, hosts)) return sendError(response, 'FORBIDDEN_HOST');
+            if (preview.handles(request)) return preview.web(request, response);
+            sendError(response, 'NOT_FOUND');
+          },
+          (request, socket, head) => {
+            if (!hostAllowed(request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_HOST');
+            if (preview.handles(request)) return preview.upgrade(request, socket, head);
+            answerRaw(socket, 'NOT_FOUND');
+          },
+        );
 
   return {
     server,
+    previewServer,
     hub,
-    listen(): Promise<string> {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
-          resolve(`http://${shownHost}:${config.port}`);
-        });
-      });
+    async listen(): Promise<string> {
+      if (previewServer) await listenOn(previewServer, config.previewPort!, config.host);
+      await listenOn(server, config.port, config.host);
+      const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+      return `http://${shownHost}:${config.port}`;
     },
     expire(learner: string): void {
       hub.expire(learner);
@@ -100,13 +196,14 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     async close(): Promise<void> {
       hub.closeAll('SHUTTING_DOWN');
       wss.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const servers = previewServer ? [server, previewServer] : [server];
+      const closed = Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
       // Browsers keep idle connections open; and a page gets a moment to receive its close
       // frame before whatever is left (sockets, previews) is cut.
-      server.closeIdleConnections();
+      for (const each of servers) each.closeIdleConnections();
       const cut = setTimeout(() => {
         for (const client of wss.clients) client.terminate();
-        server.closeAllConnections();
+        for (const each of servers) each.closeAllConnections();
       }, CLOSE_GRACE_MS);
       await closed;
       clearTimeout(cut);
@@ -114,8 +211,30 @@ export function createApp({ config, manager, services = [], routes = [], log, we
   };
 }
 
-function isHttps(request: IncomingMessage): boolean {
-  return request.headers['x-forwarded-proto'] === 'https';
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** The same preview path on the preview port, on the host name the learner used. */
+function redirectToPreviewPort(request: IncomingMessage, response: ServerResponse, previewPort: number): void {
+  const name = hostName(request.headers.host) ?? 'localhost';
+  const host = name.includes(':') ? `[${name}]` : name;
+  const scheme = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  response.writeHead(307, { Location: `${scheme}://${host}:${previewPort}${request.url ?? '/'}`, 'Cache-Control': 'no-store' });
+  response.end();
+}
+
+const requestId = () => randomBytes(6).toString('base64url');
+
+const learnerOf = (token: string | null) => (token ? learnerKey(token) : null);
+
+/** `Secure` when configured, or (auto) when learners reach Slipway over https. */
+function cookieSecure(config: Config, request: IncomingMessage): boolean {
+  if (config.cookieSecure !== 'auto') return config.cookieSecure === 'on';
+  return config.publicUrl?.startsWith('https:') === true || request.headers['x-forwarded-proto'] === 'https';
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -127,7 +246,9 @@ function sendError(response: ServerResponse, code: ErrorCode): void {
   sendJson(response, ERRORS[code].status, { error: code, message: ERRORS[code].message });
 }
 
-function refuseUpgrade(socket: Duplex, code: ErrorCode): void {
+/** A raw HTTP answer on a socket no response object owns (an upgrade, a parse error). */
+function answerRaw(socket: Duplex, code: ErrorCode): void {
+  if (!socket.writable) return void socket.destroy();
   const { status, message } = ERRORS[code];
   const body = JSON.stringify({ error: code, message });
   socket.end(

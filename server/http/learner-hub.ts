@@ -21,7 +21,10 @@ import {
 import type { Sandbox, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { LearnerSession } from '../session/learner-session';
+import type { Log } from '../log';
 import type { Viewer } from '../terminal/terminal-channel';
+import type { ClientLimits } from './client-limits';
+import { SOCKET_QUEUE, StuckWatch, type SocketQueueLimits } from './stuck-socket';
 
 const DEFAULT_SIZE = { cols: 100, rows: 30 };
 
@@ -38,28 +41,39 @@ export class LearnerHub {
     private readonly manager: SandboxManager,
     private readonly services: readonly ServiceFactory[],
     private readonly maxNodes: number,
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
     /** Whether sandboxes run in user namespaces; the page warns when not. */
     private readonly isolated: boolean,
+    private readonly limits: ClientLimits,
+    private readonly queueLimits: SocketQueueLimits = SOCKET_QUEUE,
   ) {}
 
-  connect(socket: WebSocket, key: string): void {
+  /** `client` is the socket's remote address, for the per-client limits. */
+  connect(socket: WebSocket, key: string, client: string): void {
     const learner = this.#learner(key);
     if (learner.socket) close(learner.socket, 'REPLACED');
     learner.socket = socket;
-    const viewer = socketViewer(socket);
+    const viewer = socketViewer(socket, this.queueLimits);
+    const watch = new StuckWatch(this.queueLimits);
+    const watching = setInterval(() => {
+      if (!watch.stuck(socket.bufferedAmount, Date.now())) return;
+      this.log(`closing a page that stopped reading (${socket.bufferedAmount} bytes queued)`, { learner: key.slice(0, 8), level: 'warn' });
+      tooSlow(socket, this.queueLimits);
+    }, this.queueLimits.CHECK_MS);
+    watching.unref();
     this.manager.viewerAttached(key);
     send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8), isolated: this.isolated });
 
     socket.on('message', (data, isBinary) => {
       try {
-        this.#receive(key, learner, viewer, data as Buffer, isBinary);
+        this.#receive(key, client, learner, viewer, data as Buffer, isBinary);
       } catch (error) {
-        this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+        this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
       }
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      clearInterval(watching);
       this.manager.viewerDetached(key);
       if (learner.socket !== socket) return;
       learner.socket = null;
@@ -116,7 +130,7 @@ export class LearnerHub {
       sandbox = await obtain();
     } catch (error) {
       const code = errorCodeOf(error);
-      this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+      this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
       send(socket, { type: 'sandbox', state: code === 'SANDBOX_LIMIT_REACHED' ? 'full' : 'failed', detail: ERRORS[code].message });
       close(socket, code);
       return;
@@ -132,12 +146,12 @@ export class LearnerHub {
           maxNodes: this.maxNodes,
           size: learner.size,
           services: this.services,
-          log: this.log,
+          log: (line) => this.log(line, { learner: key.slice(0, 8) }),
         });
         if (learner.session || learner.socket !== socket) session.dispose();
         else learner.session = session;
       } catch (error) {
-        this.log(`learner ${key.slice(0, 8)}: ${(error as Error).message}`);
+        this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
         send(socket, { type: 'sandbox', state: 'failed', detail: ERRORS.SANDBOX_FAILED.message });
         close(socket, 'SANDBOX_FAILED');
         return;
@@ -148,7 +162,7 @@ export class LearnerHub {
     await learner.session.attach(viewer);
   }
 
-  #receive(key: string, learner: Learner, viewer: Viewer, data: Buffer, isBinary: boolean): void {
+  #receive(key: string, client: string, learner: Learner, viewer: Viewer, data: Buffer, isBinary: boolean): void {
     if (isBinary) {
       const frame = decodeTerminalFrame(data);
       const terminal = frame && learner.session?.terminal(frame.channel);
@@ -160,6 +174,9 @@ export class LearnerHub {
     const parsed = parseClientMessage(data.toString('utf8'));
     if (!parsed.ok) return reject(viewer, parsed.error);
     const message = parsed.message;
+    if ((message.type === 'reset-sandbox' || message.type === 'node-add') && !this.limits.allowAction(client, Date.now())) {
+      return viewer.sendMessage({ type: 'error', code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
+    }
     if (!this.#handleOwn(key, learner, viewer, message) && !learner.session?.handle(message)) {
       reject(viewer, `${message.type} is not available now`);
     }
@@ -203,12 +220,25 @@ export class LearnerHub {
   }
 }
 
-function socketViewer(socket: WebSocket): Viewer {
+function socketViewer(socket: WebSocket, limits: SocketQueueLimits): Viewer {
   return {
-    sendFrame: (frame) => socket.readyState === socket.OPEN && socket.send(frame, { binary: true }),
-    sendMessage: (message) => send(socket, message),
+    sendFrame: (frame) => {
+      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return tooSlow(socket, limits);
+      if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
+    },
+    sendMessage: (message) => {
+      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return tooSlow(socket, limits);
+      send(socket, message);
+    },
     close: (code) => close(socket, code),
   };
+}
+
+/** Closes a socket that stopped reading; if even the close frame cannot get out, cuts it. */
+function tooSlow(socket: WebSocket, limits: SocketQueueLimits): void {
+  if (socket.readyState !== socket.OPEN) return;
+  close(socket, 'TOO_SLOW');
+  setTimeout(() => socket.terminate(), limits.CHECK_MS).unref();
 }
 
 function progress(socket: WebSocket) {

@@ -38,6 +38,10 @@ beforeAll(async () => {
 
   const preview = createPreviewProxy({
     sandboxOf: (learner, node) => (learner === learnerKey(OWNER) && node === sandbox.node ? sandbox : undefined),
+    learnerOf: (request) => {
+      const token = /slipway_learner=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+      return token ? learnerKey(token) : null;
+    },
     addressOf: async () => '127.0.0.1',
     log: () => undefined,
   });

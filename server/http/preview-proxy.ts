@@ -20,9 +20,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ERRORS, PREVIEW_PREFIX, type ErrorCode } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
-import { learnerKey } from '../sandbox/spec';
 import { INNER_ENGINE_PORT, sandboxAddress } from '../session/inner-engine';
-import { COOKIE_NAME, tokenOf } from './identity';
+import { COOKIE_NAME } from './identity';
 
 export const PREVIEW_TIMING = {
   /** A port that accepts no connection within this long is reported as not answering. */
@@ -102,16 +101,22 @@ export function forwardHeaders(request: IncomingMessage, target: PreviewTarget, 
 }
 
 /**
- * The learner's app is served from Slipway's own origin. Sandboxing it gives it an opaque
- * origin, so its scripts cannot use Slipway's WebSocket or API as the learner (both check
- * the Origin, and the learner's SameSite cookie is not sent for an opaque origin).
+ * Served from Slipway's own origin, the learner's app is sandboxed: an opaque origin, so
+ * its scripts cannot use Slipway's WebSocket or API as the learner (both check the Origin,
+ * and the learner's SameSite cookie is not sent for an opaque origin). The price: the
+ * scripts and styles it loads come without the cookie, so only one-file pages work. On a
+ * preview port of its own (SLIPWAY_PREVIEW_PORT) the app is cross-origin with Slipway
+ * already, and is served as it is.
  */
 const PREVIEW_SANDBOX_POLICY = 'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
 
-function responseHeaders(response: IncomingMessage, target: PreviewTarget, host: string | undefined): Record<string, string | string[]> {
+/** Cookies are shared across ports of a host: an app must not clear Slipway's. */
+const DROPPED_RESPONSE_HEADERS = [...HOP_BY_HOP, 'clear-site-data'];
+
+function responseHeaders(response: IncomingMessage, target: PreviewTarget, host: string | undefined, ownOrigin: boolean): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(response.headers)) {
-    if (value === undefined || HOP_BY_HOP.includes(name)) continue;
+    if (value === undefined || DROPPED_RESPONSE_HEADERS.includes(name)) continue;
     if (name === 'location' && typeof value === 'string') headers[name] = rewriteLocation(value, target.prefix, host);
     else if (name === 'set-cookie' && Array.isArray(value)) {
       const kept = value.filter((cookie) => cookie.split('=')[0]!.trim() !== COOKIE_NAME);
@@ -119,7 +124,7 @@ function responseHeaders(response: IncomingMessage, target: PreviewTarget, host:
     } else headers[name] = value;
   }
   // Every policy given is enforced, so the app's own policy (if any) still holds as well.
-  headers['content-security-policy'] = [headers['content-security-policy'] ?? []].flat().concat(PREVIEW_SANDBOX_POLICY);
+  if (!ownOrigin) headers['content-security-policy'] = [headers['content-security-policy'] ?? []].flat().concat(PREVIEW_SANDBOX_POLICY);
   return headers;
 }
 
@@ -203,19 +208,23 @@ function guard(request: ReturnType<typeof httpRequest>): void {
 export interface PreviewProxyOptions {
   /** The learner's node of that name, if their session holds it. */
   sandboxOf(learner: string, node: string): Sandbox | undefined;
+  /** The learner key of the request's valid cookie, or null. */
+  learnerOf(request: IncomingMessage): string | null;
   /** Where the sandbox's published ports are reachable; `sandboxAddress` by default. */
   addressOf?: (sandbox: Sandbox) => Promise<string>;
+  /** Whether previews are served on an origin of their own (a preview port), not Slipway's. */
+  ownOrigin?: boolean;
   log: (line: string) => void;
 }
 
-export function createPreviewProxy({ sandboxOf, addressOf = sandboxAddress, log }: PreviewProxyOptions) {
+export function createPreviewProxy({ sandboxOf, learnerOf, addressOf = sandboxAddress, ownOrigin = false, log }: PreviewProxyOptions) {
   const addresses = new Map<string, { address: string; at: number }>();
 
   /** The learner's own sandbox address for this target, or null (answered as NOT_FOUND). */
   async function resolve(request: IncomingMessage, target: PreviewTarget): Promise<string | null> {
-    const token = tokenOf(request);
-    if (!token || BLOCKED_PORTS.has(target.port)) return null;
-    const sandbox = sandboxOf(learnerKey(token), target.node);
+    const learner = learnerOf(request);
+    if (!learner || BLOCKED_PORTS.has(target.port)) return null;
+    const sandbox = sandboxOf(learner, target.node);
     if (!sandbox) return null;
     const cached = addresses.get(sandbox.id);
     if (cached && Date.now() - cached.at < PREVIEW_TIMING.ADDRESS_TTL_MS) return cached.address;
@@ -249,7 +258,7 @@ export function createPreviewProxy({ sandboxOf, addressOf = sandboxAddress, log 
     });
     guard(upstream);
     upstream.on('response', (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer, target, host));
+      response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer, target, host, ownOrigin));
       answer.pipe(response);
       answer.on('error', () => response.destroy());
     });

@@ -69,6 +69,36 @@ export const ERRORS = {
     close: 4414,
     message: 'There is no such lesson or step (it may have been renamed). Pick it again from the list.',
   },
+  INVALID_REQUEST: {
+    status: 400,
+    close: 4430,
+    message: 'The request was not understood (malformed path, header or method).',
+  },
+  FORBIDDEN_HOST: {
+    status: 421,
+    close: 4421,
+    message: 'This host name is not one Slipway answers to (see SLIPWAY_PUBLIC_URL and SLIPWAY_ALLOWED_HOSTS).',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    close: 1011,
+    message: 'Something went wrong on the server. Other learners are not affected; try again.',
+  },
+  TOO_SLOW: {
+    status: 429,
+    close: 4408,
+    message: 'The page stopped reading what Slipway sent, so the connection was closed. It reconnects by itself.',
+  },
+  TOO_MANY_SESSIONS: {
+    status: 429,
+    close: 4431,
+    message: 'Too many Slipway sessions are open from your address. Close a tab, or ask the person running Slipway.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    close: 4432,
+    message: 'Too many requests of this kind from your address in a short time. Wait a minute and try again.',
+  },
   SHUTTING_DOWN: {
     status: 503,
     close: 1012,

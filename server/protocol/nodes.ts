@@ -28,6 +28,11 @@ export const NodeInfo = z.object({
   state: NodeState,
   /** Why it failed, in the learner's words. */
   detail: z.string().optional(),
+  /**
+   * Set when the node's engine broke one of Slipway's limits (an endless answer, no answer):
+   * what happened. The explorer and checks of that node may be stale; the shell still works.
+   */
+  degraded: z.string().optional(),
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;
 

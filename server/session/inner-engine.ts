@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import type { Sandbox } from '../sandbox/manager';
+import { boundEngine } from './bounded-engine';
 
 export const INNER_ENGINE_PORT = 2375;
 
@@ -16,6 +17,7 @@ export async function sandboxAddress(sandbox: Sandbox): Promise<string> {
   return address;
 }
 
-export function innerEngine(address: string): Docker {
-  return new Docker({ host: address, port: INNER_ENGINE_PORT, protocol: 'http' });
+/** The learner controls what answers there: every call is bounded (see bounded-engine.ts). */
+export function innerEngine(address: string, onMisbehaviour: (reason: string) => void, port = INNER_ENGINE_PORT): Docker {
+  return boundEngine(new Docker({ host: address, port, protocol: 'http' }), onMisbehaviour);
 }

@@ -55,6 +55,8 @@ interface NodeEntry {
   ready?: { node: SessionNode; terminal: TerminalChannel };
   /** The start under way, which removal waits for. */
   starting?: Promise<void>;
+  /** What the node's engine did wrong, once it broke a limit. */
+  degraded?: string;
 }
 
 export class LearnerSession {
@@ -72,8 +74,11 @@ export class LearnerSession {
 
   /** Resolves each node's engine address first, so features start with every node reachable. */
   static async open(options: LearnerSessionOptions): Promise<LearnerSession> {
-    const nodes = await Promise.all(options.nodes.map(sessionNode));
-    return new LearnerSession(options, nodes);
+    // The engines are made before the session is; their reports reach it once it exists.
+    let session: LearnerSession | undefined;
+    const nodes = await Promise.all(options.nodes.map((sandbox) => sessionNode(sandbox, (reason) => session && session.#degrade(sandbox.node, reason))));
+    session = new LearnerSession(options, nodes);
+    return session;
   }
 
   private constructor(options: LearnerSessionOptions, nodes: readonly SessionNode[]) {
@@ -185,7 +190,7 @@ export class LearnerSession {
     this.#sendNodes();
     entry.starting = this.#options.provider
       .add(name)
-      .then(sessionNode)
+      .then((sandbox) => sessionNode(sandbox, (reason) => this.#degrade(name, reason)))
       .then(
         (node) => {
           if (this.#disposed || this.#nodes.get(name) !== entry || entry.state === 'removing') return;
@@ -207,6 +212,15 @@ export class LearnerSession {
         if (!this.#disposed) this.#sendNodes();
       });
     return entry.starting;
+  }
+
+  /** The node's engine broke a limit: the page says so; the session and server go on. */
+  #degrade(name: string, reason: string): void {
+    const entry = this.#nodes.get(name);
+    if (!entry || this.#disposed || entry.degraded === reason) return;
+    this.#options.log(`learner ${this.learner.slice(0, 8)}: ${name}'s engine misbehaved: ${reason}`);
+    entry.degraded = reason;
+    this.#sendNodes();
   }
 
   #closeNode(name: string, entry: NodeEntry): void {
@@ -238,6 +252,7 @@ export class LearnerSession {
       channel: nodeChannel(name),
       state: entry.state,
       ...(entry.detail && entry.state === 'failed' ? { detail: entry.detail } : {}),
+      ...(entry.degraded ? { degraded: `Slipway stopped trusting this node's engine: ${entry.degraded}.` } : {}),
     }));
     this.#send({ type: 'nodes', nodes, max: this.#options.maxNodes });
   }
@@ -280,8 +295,8 @@ export class LearnerSession {
   }
 }
 
-async function sessionNode(sandbox: Sandbox): Promise<SessionNode> {
-  const engine = innerEngine(await sandboxAddress(sandbox));
+async function sessionNode(sandbox: Sandbox, onMisbehaviour: (reason: string) => void): Promise<SessionNode> {
+  const engine = innerEngine(await sandboxAddress(sandbox), onMisbehaviour);
   return {
     name: sandbox.node,
     sandbox,
