@@ -257,8 +257,9 @@ test("the host's ports, Slipway's included, are closed to a sandbox", async () =
     const slipwayPort = new URL(server.url).port;
     const addresses = [alice.gateway, ...hostAddresses()];
     const targets = addresses.flatMap((address) => [`${address}:${listener.port}`, `${address}:${slipwayPort}`, `${address}:22`]);
-    // The test reaches Slipway on those addresses itself: the port is open, to the host.
-    expect((await fetch(`http://${alice.gateway}:${slipwayPort}/api/health`)).ok).toBe(true);
+    // The host reaches Slipway on those addresses itself: the port is open (any answer will
+    // do; one whose Host is not an allowed name is refused with 421, still an answer).
+    expect((await fetch(`http://${alice.gateway}:${slipwayPort}/api/health`)).status).toBeGreaterThan(0);
     const output = await attack(alice, probeScript(targets));
     expect(output).toContain('probed');
     expect(output).not.toContain('open=');
