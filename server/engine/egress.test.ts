@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolversOf, BLOCKED_RANGES, buildBridgeName, egressChains, egressRules, sessionBridgeName, sessionBridgePrefix } from './egress';
+import { resolversOf, restoreScript, BLOCKED_RANGES, buildBridgeName, egressChains, egressRules, sessionBridgeName, sessionBridgePrefix } from './egress';
 
 describe('egress rules', () => {
   const { ipv4, ipv6 } = egressRules('ab12', 'internet');
@@ -55,5 +55,17 @@ describe('DNS to the host’s resolvers', () => {
     expect(lines).toContain('-A SLIPWAY-FWD-ab12 -d 10.255.255.53 -p tcp --dport 53 -j RETURN');
     expect(dns).toBeLessThan(lines.findIndex((line) => line.includes('-d 10.0.0.0/8')));
     expect(egressRules('ab12', 'none', ['10.255.255.53']).ipv4.some((rule) => rule.includes('--dport'))).toBe(false);
+  });
+});
+
+describe('installing the rules', () => {
+  it('replaces both chains in one iptables-restore transaction, the jumps left out of it', () => {
+    const { ipv4 } = egressRules('ab12', 'internet');
+    const script = restoreScript(ipv4, Object.values(egressChains('ab12')));
+    const lines = script.trim().split('\n');
+    expect(lines.slice(0, 3)).toEqual(['*filter', ':SLIPWAY-IN-ab12 - [0:0]', ':SLIPWAY-FWD-ab12 - [0:0]']);
+    expect(lines.at(-1)).toBe('COMMIT');
+    expect(lines.filter((line) => line.startsWith('-A ')).length).toBe(ipv4.filter((rule) => rule[0] === '-A').length);
+    expect(script).not.toMatch(/-I (INPUT|DOCKER-USER)/);
   });
 });

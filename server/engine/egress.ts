@@ -94,7 +94,19 @@ export function egressRules(engineId: string, mode: EgressMode, resolvers: reado
 
 /** The jumps the rules insert, as `-D` commands, so re-installing never stacks them. */
 function removals(rules: string[][]): string[][] {
-  return rules.filter((rule) => rule[0] === '-I').map((rule) => ['-D', rule[1]!, ...rule.slice(3)]);
+  return jumps(rules).map((rule) => ['-D', rule[1]!, ...rule.slice(3)]);
+}
+
+const jumps = (rules: string[][]) => rules.filter((rule) => rule[0] === '-I');
+
+/**
+ * The chains' bodies as one iptables-restore transaction: declaring a chain creates or empties
+ * it, and the whole table changes at once, so a restart never leaves sandboxes a moment
+ * without rules.
+ */
+export function restoreScript(rules: string[][], chains: readonly string[]): string {
+  const body = rules.filter((rule) => rule[0] === '-A').map((rule) => rule.join(' '));
+  return ['*filter', ...chains.map((chain) => `:${chain} - [0:0]`), ...body, 'COMMIT', ''].join('\n');
 }
 
 /** The IPv4 name servers of resolv.conf, but loopback ones (a local stub Docker does not forward to). */
@@ -105,16 +117,14 @@ export function resolversOf(resolvConf: string): string[] {
 export function installEgressPolicy(engineId: string, mode: EgressMode, log: (line: string) => void): void {
   const resolvers = existsSync('/etc/resolv.conf') ? resolversOf(readFileSync('/etc/resolv.conf', 'utf8')) : [];
   const { ipv4, ipv6 } = egressRules(engineId, mode, resolvers);
-  for (const rule of removals(ipv4)) while (iptables('iptables', rule).ok);
-  for (const chain of Object.values(egressChains(engineId))) {
-    if (!iptables('iptables', ['-N', chain]).ok) iptables('iptables', ['-F', chain], true);
-  }
-  for (const rule of ipv4) iptables('iptables', rule, true);
+  const restored = spawnSync('iptables-restore', ['-w', '--noflush'], { input: restoreScript(ipv4, Object.values(egressChains(engineId))), encoding: 'utf8' });
+  if (restored.status !== 0) throw new Error(`iptables-restore of the egress rules failed: ${(restored.stderr || restored.error?.message || '').trim()}`);
+  // The jumps stay in place across restarts; each is added once.
+  for (const rule of jumps(ipv4)) ensureJump('iptables', rule);
   if (!iptables('ip6tables', ['-S', 'INPUT']).ok) {
     log('egress: ip6tables is not usable here; sandboxes have no IPv6 addresses of their own, but nothing drops IPv6 from them');
   } else {
-    for (const rule of removals(ipv6)) while (iptables('ip6tables', rule).ok);
-    for (const rule of ipv6) iptables('ip6tables', rule, true);
+    for (const rule of jumps(ipv6)) ensureJump('ip6tables', rule);
   }
   log(`egress: sandboxes reach their own session and ${mode === 'internet' ? 'the public internet' : 'nothing else'}; never this host, other sessions or private ranges`);
 }
@@ -128,6 +138,11 @@ export function removeEgressPolicy(engineId: string): void {
     iptables('iptables', ['-F', chain]);
     iptables('iptables', ['-X', chain]);
   }
+}
+
+function ensureJump(command: string, rule: string[]): void {
+  const [, chain, , ...match] = rule;
+  if (!iptables(command, ['-C', chain!, ...match]).ok) iptables(command, rule, true);
 }
 
 function iptables(command: string, args: string[], required = false): { ok: boolean } {
