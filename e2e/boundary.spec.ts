@@ -25,8 +25,10 @@ import { networkSpec } from '../server/sandbox/spec';
 import { execInSandbox } from '../server/session/sandbox-exec';
 import { startSlipway, type RunningSlipway } from './support/server';
 import { openSandbox } from './support/terminal';
-import { E2E_INSTANCE, removeInstance } from './support/global-setup';
+import { removeInstance } from './support/global-setup';
 
+/** Its own instance, removed after, so its learners never count against later tests' capacity. */
+const INSTANCE = 'e2e-boundary';
 const MIB = 1024 ** 2;
 const DISK_ALLOWANCE = 300 * MIB;
 const PIDS = 512;
@@ -49,6 +51,7 @@ test.beforeAll(async ({ browser }) => {
   // On every interface, as a workshop runs it: its port is one a learner would try.
   server = await startSlipway({
     HOST: '0.0.0.0',
+    SLIPWAY_INSTANCE: INSTANCE,
     SLIPWAY_SANDBOX_DISK: `${DISK_ALLOWANCE / MIB}m`,
     SLIPWAY_SANDBOX_PIDS: String(PIDS),
     SLIPWAY_SANDBOX_MEMORY: `${MEMORY / MIB}m`,
@@ -60,7 +63,7 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await server?.stop();
-  await removeInstance(docker, E2E_INSTANCE);
+  await removeInstance(docker, INSTANCE);
 });
 
 interface LearnerSandbox {
@@ -76,7 +79,7 @@ interface LearnerSandbox {
 /** Opens a learner's page and finds, on the host, the sandbox it was given. */
 async function newLearnerSandbox(browser: Browser): Promise<LearnerSandbox> {
   const names = async () =>
-    new Set((await docker.listContainers({ filters: { label: [`slipway.instance=${E2E_INSTANCE}`] } })).map((c) => c.Names[0]!.slice(1)));
+    new Set((await docker.listContainers({ filters: { label: [`slipway.instance=${INSTANCE}`] } })).map((c) => c.Names[0]!.slice(1)));
   const before = await names();
   const page = await (await browser.newContext()).newPage();
   await openSandbox(page, server.url);
@@ -353,7 +356,7 @@ test('more than 30 session networks fit, each a small subnet of the engine’s o
   const names = Array.from({ length: 40 }, (_, index) => `slipway-net-pooltest${index}`);
   try {
     for (const [index, name] of names.entries()) {
-      await docker.createNetwork(networkSpec(name, `${E2E_INSTANCE}`, sessionBridgeName(layout!.engineId, `p${String(index).padStart(7, '0')}`)));
+      await docker.createNetwork(networkSpec(name, `${INSTANCE}`, sessionBridgeName(layout!.engineId, `p${String(index).padStart(7, '0')}`)));
     }
     const subnets = await Promise.all(names.map(async (name) => ((await docker.getNetwork(name).inspect()) as { IPAM: { Config: Array<{ Subnet: string }> } }).IPAM.Config[0]!.Subnet));
     expect(new Set(subnets).size).toBe(40);

@@ -8,17 +8,23 @@ import { test, expect } from '@playwright/test';
 import WebSocket from 'ws';
 import { rawRequest, statusOf } from '../server/testing/http-app';
 import { answered, malformedFrames, malformedRequests, seeded } from '../server/testing/fuzz';
+import { loadConfig } from '../server/config';
+import { connectEngine } from '../server/engine/connect';
+import { removeInstance } from './support/global-setup';
 import { startSlipway, type RunningSlipway } from './support/server';
 import { openSandbox, run } from './support/terminal';
 
+/** Its own instance, removed after: the sandboxes of its learners must not fill later tests' capacity. */
+const INSTANCE = 'e2e-hostile';
 let slipway: RunningSlipway;
 
 test.beforeAll(async () => {
-  slipway = await startSlipway();
+  slipway = await startSlipway({ SLIPWAY_INSTANCE: INSTANCE });
 });
 
 test.afterAll(async () => {
   await slipway?.stop();
+  await removeInstance((await connectEngine(loadConfig().engine)).docker, INSTANCE);
 });
 
 test('thousands of malformed requests and frames are each answered while a learner keeps typing', async ({ browser }) => {

@@ -5,6 +5,8 @@
 import Docker from 'dockerode';
 import { loadConfig } from '../../server/config';
 import { connectEngine } from '../../server/engine/connect';
+import { engineIdFor, privateEnginePaths } from '../../server/engine/private-engine';
+import { CgroupDelegation } from '../../server/sandbox/cgroups';
 import { LABELS } from '../../server/sandbox/spec';
 
 export const E2E_INSTANCE = 'e2e';
@@ -21,6 +23,12 @@ export async function removeInstance(docker: Docker, instance: string): Promise<
       await handle.disconnect({ Container: id, Force: true }).catch(() => undefined);
     }
     await handle.remove().catch(() => undefined);
+  }
+  // The sandboxes' cgroup subtrees (the manager's release is bypassed here).
+  if (CgroupDelegation.available()) {
+    const engineId = engineIdFor(privateEnginePaths(loadConfig().stateDir).dir);
+    const limits = { memoryBytes: 0, storageBytes: 0, cpus: 0, pids: 0, diskBytes: 0 };
+    await new CgroupDelegation({ prefix: `slipway-${engineId}-${instance}-`, owner: { uid: 0, gid: 0 }, limits }).sweep(new Set());
   }
 }
 

@@ -173,7 +173,9 @@ export class CgroupDelegation {
     const ids = new Set<string>();
     for (const hierarchy of this.#hierarchies) {
       for (const entry of readdirSync(path.join(CGROUP_ROOT, hierarchy.dir))) {
-        if (entry.startsWith(this.options.prefix)) ids.add(entry.slice(this.options.prefix.length));
+        // Exactly prefix + id: instance "main" must not sweep instance "main-2"'s subtrees.
+        const id = entry.slice(this.options.prefix.length);
+        if (entry.startsWith(this.options.prefix) && /^[0-9a-f]{10}$/.test(id)) ids.add(id);
       }
     }
     for (const id of ids) if (!keep.has(id)) await this.release(id);
