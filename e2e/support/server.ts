@@ -24,7 +24,9 @@ export async function startSlipway(env: Record<string, string> = {}, port = next
       HOST: '127.0.0.1',
       SLIPWAY_INSTANCE: E2E_INSTANCE,
       SLIPWAY_POOL_SIZE: '1',
-      SLIPWAY_MAX_SANDBOXES: '12',
+      // Room for the sessions earlier test files leave on the shared instance (they are adopted)
+      // plus a three-node lesson and its pool.
+      SLIPWAY_MAX_SANDBOXES: '20',
       // Every test learner comes from 127.0.0.1: the per-client limits are tested on their own.
       SLIPWAY_MAX_SOCKETS_PER_CLIENT: '1000',
       SLIPWAY_SESSIONS_PER_MINUTE: '10000',

@@ -71,7 +71,8 @@ describe.skipIf(!TEST_DOCKER_HOST)('openDockerShell (real engine)', { timeout: 2
     const session = await openShell(container);
     shells.push(session.shell);
     session.shell.write('yes\r');
-    await vi.waitFor(() => expect(session.bytes).toBeGreaterThan(256 * 1024));
+    // Polled with room: vitest runs other files (the fuzz tests) beside this one.
+    await vi.waitFor(() => expect(session.bytes).toBeGreaterThan(256 * 1024), { timeout: 10_000 });
 
     session.shell.pause();
     await sleep(100);
@@ -80,7 +81,7 @@ describe.skipIf(!TEST_DOCKER_HOST)('openDockerShell (real engine)', { timeout: 2
     expect(session.bytes - paused).toBe(0);
 
     session.shell.resume();
-    await vi.waitFor(() => expect(session.bytes).toBeGreaterThan(paused + 256 * 1024));
+    await vi.waitFor(() => expect(session.bytes).toBeGreaterThan(paused + 256 * 1024), { timeout: 10_000 });
     session.shell.write('\x03');
   });
 
@@ -110,15 +111,15 @@ describe.skipIf(!TEST_DOCKER_HOST)('openDockerShell (real engine)', { timeout: 2
   it('ends the shell and its jobs on dispose', async () => {
     const session = await openShell(container);
     session.shell.write('echo pid=$$; sleep 4242 & yes > /dev/null\r');
-    await vi.waitFor(() => expect(session.output).toMatch(/pid=\d+\r\n/));
+    await vi.waitFor(() => expect(session.output).toMatch(/pid=\d+\r\n/), { timeout: 10_000 });
     const pid = /pid=(\d+)\r\n/.exec(session.output)![1];
     // The quotes keep the marker out of this script's own command line, which the listing shows.
     const alive = `cat /proc/[0-9]*/cmdline | tr '\\0' ' '; grep -qs '^State:.*[RS]' /proc/${pid}/status && echo she''ll-alive`;
-    await vi.waitFor(async () => expect(await run(container, alive)).toMatch(/sleep 4242.*yes.*shell-alive/s));
+    await vi.waitFor(async () => expect(await run(container, alive)).toMatch(/sleep 4242.*yes.*shell-alive/s), { timeout: 10_000, interval: 200 });
 
     session.shell.dispose();
     await vi.waitFor(async () => expect(await run(container, alive)).not.toMatch(/sleep 4242|yes|shell-alive/), {
-      timeout: 5000,
+      timeout: 10_000,
       interval: 200,
     });
   });
