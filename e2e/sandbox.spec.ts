@@ -83,3 +83,23 @@ test('a sandbox cannot reach the host engine, Slipway files, or the host disks',
   );
   expect(await screenText(page)).toContain('push=refused');
 });
+
+test('a dockerd that dies is started again, one stopped on purpose stays stopped', async ({ slipway, newLearner }) => {
+  const page = await (await newLearner()).newPage();
+  await openSandbox(page, slipway.url);
+  await run(page, 'clear; echo "first=$(cat /var/run/docker.pid)"; kill -KILL $(cat /var/run/docker.pid)', /first=\d+/);
+  const first = /first=(\d+)/.exec(await screenText(page))![1];
+  // The supervisor starts it again within seconds; polled from the learner's side, as a learner would.
+  await run(page, 'clear; until docker info >/dev/null 2>&1; do sleep 0.2; done; echo "again=$(cat /var/run/docker.pid) restarts=$(grep -c "starting it again" /var/log/dockerd.log)"', /restarts=\d+/, 60_000);
+  const again = await screenText(page);
+  expect(/again=(\d+)/.exec(again)![1]).not.toBe(first);
+  expect(again).toContain('restarts=1');
+  // `systemctl stop docker` tells the supervisor dockerd should not run: two of its ticks later
+  // dockerd is still stopped.
+  const ticks = 't=$(cat /run/slipway-dockerd.ticks); until [ "$(cat /run/slipway-dockerd.ticks)" -ge $((t + 2)) ]; do sleep 0.2; done';
+  await run(page, `clear; systemctl stop docker && ${ticks}; echo "state=$(systemctl is-active docker) restarts=$(grep -c "starting it again" /var/log/dockerd.log)"`, /restarts=\d+/, 60_000);
+  const stopped = await screenText(page);
+  expect(stopped).toContain('state=inactive');
+  expect(stopped).toContain('restarts=1');
+  await run(page, 'clear; systemctl start docker && docker info --format "engine={{.Name}}"', 'engine=node1', 60_000);
+});
