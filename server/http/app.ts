@@ -57,7 +57,14 @@ export type ApiRoute = (url: URL, learner: string | null) => { status: number; b
 export function createApp({ config, manager, services = [], routes = [], log, webRoot, isolated = true }: AppOptions) {
   const limits = new ClientLimits(config.clientLimits);
   const hub = new LearnerHub(manager, services, config.maxNodes, log, isolated, limits);
-  const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), { single: true, etag: true, gzip: false });
+  const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), {
+    single: true,
+    etag: true,
+    // The build's .br and .gz copies (server/setup/precompress.ts), chosen by Accept-Encoding.
+    brotli: true,
+    gzip: true,
+    setHeaders: (response, pathname) => response.setHeader('Cache-Control', staticCaching(pathname)),
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 
   const identity = createIdentity(loadIdentityKey(config.stateDir));
@@ -254,4 +261,13 @@ function answerRaw(socket: Duplex, code: ErrorCode): void {
   socket.end(
     `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * Vite names what it builds under /assets/ by a hash of the content, so those files never
+ * change and a browser may keep them for good; the page itself must be asked for each time
+ * (an ETag makes that a 304), or a new build's page would name assets a cached one lacks.
+ */
+export function staticCaching(pathname: string): string {
+  return pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
 }

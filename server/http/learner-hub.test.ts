@@ -61,7 +61,9 @@ it('closes a flooding client that never reads as TOO_SLOW, with memory bounded',
   // What the server queued for it stayed under the cap (client and server share this
   // process, so its RSS says nothing about the server alone; the bench measures that).
   expect(peak).toBeLessThan(LIMITS.MAX_QUEUED_BYTES + 64 * 1024);
-});
+  // Megabytes of frames through a real socket: on a loaded machine that takes longer than
+  // vitest's default 5 s (it timed out so beside a browser test run).
+}, 60_000);
 
 it('answers resets and node additions past the per-client rate with RATE_LIMITED, keeping the socket', async () => {
   const client = new WebSocket(`ws://127.0.0.1:${port}`);

@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { precompress } from './precompress';
 
-const INPUTS = ['web', 'server/protocol', 'vite.config.ts', 'package-lock.json', 'tsconfig.web.json'];
+const INPUTS = ['web', 'server/protocol', 'vite.config.ts', 'package-lock.json', 'tsconfig.web.json', 'server/setup/precompress.ts'];
 export const WEB_OUT_DIR = 'dist/web';
 const STAMP = path.join(WEB_OUT_DIR, '.build-hash');
 
@@ -35,5 +36,6 @@ export function ensureWebBuild(root: string, say: (line: string) => void): void 
   say('Building the web app (vite build)…');
   const result = spawnSync('node_modules/.bin/vite', ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('vite build failed');
+  precompress(path.join(root, WEB_OUT_DIR));
   writeFileSync(stamp, hash);
 }

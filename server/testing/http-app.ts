@@ -25,10 +25,9 @@ export async function startTestApp(
   env: Record<string, string> = {},
   routes: readonly ApiRoute[] = [],
   manager: SandboxManager = idleManager(),
+  webRoot = testWebRoot(),
 ): Promise<TestApp> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'slipway-app-'));
-  const webRoot = mkdtempSync(path.join(tmpdir(), 'slipway-web-'));
-  writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Slipway</title>');
   const config = loadConfig({ SLIPWAY_STATE_DIR: stateDir, HOST: '127.0.0.1', PORT: '8080', ...env });
   const lines: string[] = [];
   const app = createApp({ config, manager, routes, log: (line, context) => lines.push(context?.request ? `[${context.request}] ${line}` : line), webRoot });
@@ -36,6 +35,13 @@ export async function startTestApp(
   const port = (app.server.address() as AddressInfo).port;
   if (app.previewServer) await new Promise<void>((resolve) => app.previewServer!.listen(config.previewPort, '127.0.0.1', resolve));
   return { base: `http://127.0.0.1:${port}`, port, previewPort: config.previewPort, lines, close: () => app.close() };
+}
+
+/** A web root holding only a page, as the build's dist/web would. */
+export function testWebRoot(): string {
+  const webRoot = mkdtempSync(path.join(tmpdir(), 'slipway-web-'));
+  writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Slipway</title>');
+  return webRoot;
 }
 
 /** A port nothing listens on now, for a server that needs its port number up front. */
