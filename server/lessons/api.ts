@@ -7,7 +7,7 @@
 import { ERRORS, type ErrorCode } from '../protocol/errors';
 import { LESSONS_API, type LessonDetail, type LessonList } from '../protocol/lessons';
 import type { LessonLibrary } from './library';
-import { ORIGINAL_LOCALE } from './model';
+import { MODULES, ORIGINAL_LOCALE } from './model';
 import type { ProgressStore } from './store';
 
 export type ApiAnswer = { status: number; body: unknown };
@@ -35,8 +35,11 @@ export function lessonsApi(url: URL, learner: string | null, library: LessonLibr
           locales: library.locales(lesson.id),
           steps: lesson.steps.length,
           completedSteps: Math.min(counts.get(lesson.id) ?? 0, lesson.steps.length),
+          module: lesson.module,
         };
       }),
+      modules: MODULES.map(({ id, title }) => ({ id, title })),
+      resume: learner ? resumePoint(store.lastVisited(learner), library) : null,
     };
     return { status: 200, body: list };
   }
@@ -46,7 +49,13 @@ export function lessonsApi(url: URL, learner: string | null, library: LessonLibr
   const detail: LessonDetail = {
     lesson,
     locales: library.locales(lesson.id),
-    progress: learner ? store.progress(learner, lesson.id) : { completedSteps: [], currentStep: null },
+    progress: learner ? store.progress(learner, lesson.id) : { completedSteps: [], currentStep: null, quizAnswers: [] },
   };
   return { status: 200, body: detail };
+}
+
+/** The last step the learner selected, if its lesson and step still exist. */
+function resumePoint(last: { lessonId: string; stepId: string } | null, library: LessonLibrary) {
+  const lesson = last ? library.original(last.lessonId) : undefined;
+  return last && lesson?.steps.some((step) => step.id === last.stepId) ? last : null;
 }

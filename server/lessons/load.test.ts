@@ -26,6 +26,7 @@ id: mesh
 title: Mesh
 summary: A lesson that adapts.
 order: 1
+module: clusters
 minutes: 5
 ---
 
@@ -46,6 +47,17 @@ docker ps
   contains: docker ps
 \`\`\`
 <!-- end -->
+
+## Your turn {#task}
+
+\`\`\`sh solution
+docker run -d --name web nginx
+\`\`\`
+
+\`\`\`check
+- type: container
+  name: web
+\`\`\`
 `;
 
   it('selects each lesson for the machine, and validation names the machines an issue occurs on', async () => {
@@ -59,9 +71,27 @@ docker ps
       expect(withIpvs.lessons).toEqual([]);
       const { issues } = await loadLessonVariants(directory);
       expect(issues.map((issue) => `${path.basename(issue.file)}:${issue.line}: ${issue.message}`)).toEqual([
-        '01-mesh.md:9: step "publish" has no check block: every step needs at least one check (on machines with ipvs)',
-        '01-mesh.md:17: check 1: a command check needs exactly one of "matches" or "contains" (on machines with ipvs)',
-        '01-mesh.md:18: check 1: unknown field "contians" (did you mean "contains"?) (on machines with ipvs)',
+        '01-mesh.md:10: step "publish" has no check block: every step needs at least one check (or a quiz) (on machines with ipvs)',
+        '01-mesh.md:18: check 1: a command check needs exactly one of "matches" or "contains" (on machines with ipvs)',
+        '01-mesh.md:19: check 1: unknown field "contians" (did you mean "contains"?) (on machines with ipvs)',
+      ]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('wants every lesson to end with a "your turn" step, and the modules in course order', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'slipway-lessons-'));
+    try {
+      const as = (id: string, order: number, module: string, text = LESSON) =>
+        writeFile(path.join(directory, `0${order}-${id}.md`), text.replace('id: mesh', `id: ${id}`).replace('order: 1', `order: ${order}`).replace('module: clusters', `module: ${module}`));
+      await as('mesh', 1, 'clusters');
+      await as('late', 2, 'basics');
+      await as('end', 3, 'podman', LESSON.slice(0, LESSON.indexOf('## Your turn')));
+      const { issues } = await loadLessons(directory);
+      expect(issues.map((issue) => `${path.basename(issue.file)}:${issue.line}: ${issue.message}`)).toEqual([
+        '03-end.md:10: the lesson ends with step "publish", which has a run block: end with a "your turn" step that states only the goal (hints and a solution block, no run block) and checks the state it leaves',
+        '02-late.md:6: module "basics" comes before "clusters" (of "mesh", the lesson before): modules follow each other in the order basics, images, data-and-networks, registries, operating, clusters, podman',
       ]);
     } finally {
       await rm(directory, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CATALOG_IMAGES } from './catalog';
 import { BASELINE_FEATURES, featureCombinations, mergeVariantIssues, type MachineFeatures } from './features';
 import type { LessonIssue } from './issues';
-import { ORIGINAL_LOCALE, type Lesson } from './model';
+import { MODULES, ORIGINAL_LOCALE, type Lesson } from './model';
 import { lessonFileName, parseLesson, parseTranslation } from './parse';
 
 export type LoadedLessons = {
@@ -37,6 +37,8 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
   const read = (name: string) => readFile(path.join(directory, name), 'utf8');
 
   const originals = new Map<string, Lesson>();
+  /** Where each lesson names its module, for issues about the modules' order. */
+  const moduleLines = new Map<string, { file: string; line: number }>();
   const translationFiles: string[] = [];
   for (const name of names) {
     const parsed = lessonFileName(name);
@@ -44,7 +46,8 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
       translationFiles.push(name);
       continue;
     }
-    const result = parseLesson(await read(name), display(name), { catalog, features });
+    const text = await read(name);
+    const result = parseLesson(text, display(name), { catalog, features, endWithTask: true });
     if (!result.ok) {
       issues.push(...result.issues);
       continue;
@@ -53,6 +56,7 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
     const clash = [...originals.values()].find((other) => other.order === lesson.order);
     if (clash) issues.push({ file: display(name), line: 1, message: `order ${lesson.order} is also used by "${clash.id}"` });
     originals.set(lesson.id, lesson);
+    moduleLines.set(lesson.id, { file: display(name), line: text.split('\n').findIndex((row) => /^module:/.test(row)) + 1 });
   }
 
   const translations: Record<string, Lesson[]> = {};
@@ -73,7 +77,26 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
 
   const byOrder = (a: Lesson, b: Lesson) => a.order - b.order;
   Object.values(translations).forEach((list) => list.sort(byOrder));
-  return { lessons: [...originals.values()].sort(byOrder), translations, issues, features };
+  const lessons = [...originals.values()].sort(byOrder);
+  issues.push(...moduleOrderIssues(lessons, (lesson) => moduleLines.get(lesson.id)!));
+  return { lessons, translations, issues, features };
+}
+
+/**
+ * The catalog shows the course module by module, so a module's lessons must be consecutive
+ * and the modules in MODULES order: a lesson filed under an earlier module than the lesson
+ * before it is out of place.
+ */
+export function moduleOrderIssues(lessons: readonly Lesson[], where: (lesson: Lesson) => { file: string; line: number }): LessonIssue[] {
+  const rank = (lesson: Lesson) => MODULES.findIndex((module) => module.id === lesson.module);
+  return lessons.flatMap((lesson, index) => {
+    const previous = lessons[index - 1];
+    if (!previous || rank(previous) <= rank(lesson)) return [];
+    return [{
+      ...where(lesson),
+      message: `module "${lesson.module}" comes before "${previous.module}" (of "${previous.id}", the lesson before): modules follow each other in the order ${MODULES.map((module) => module.id).join(', ')}`,
+    }];
+  });
 }
 
 /**

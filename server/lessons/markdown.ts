@@ -59,3 +59,6 @@ export function rawHtmlIn(tokens: Token[]): string[] {
   });
   return found;
 }
+
+/** One line of markdown (a quiz's question or answer) without the paragraph around it. */
+export const renderInline = (source: string) => markdown.parseInline(source, { async: false });

@@ -5,7 +5,7 @@ import { parseLesson, parseTranslation } from './parse';
 
 const FILE = 'lessons/03-example.md';
 
-const lesson = (body: string, front = 'id: example\ntitle: Example\nsummary: An example.\norder: 3\nminutes: 5\nimages: [nginx]') =>
+const lesson = (body: string, front = 'id: example\ntitle: Example\nsummary: An example.\norder: 3\nmodule: basics\nminutes: 5\nimages: [nginx]') =>
   `---\n${front}\n---\n${body}`;
 
 const VALID = lesson(`
@@ -81,12 +81,12 @@ describe('parseLesson', () => {
 
   it('reports unknown, missing and mismatched front matter fields', () => {
     const body = VALID.split('---\n')[2]!;
-    expect(issuesOf(lesson(body, 'id: example\ntitel: Example\nsummary: S\norder: 3\nminutes: 5'))).toEqual([
+    expect(issuesOf(lesson(body, 'id: example\ntitel: Example\nsummary: S\norder: 3\nmodule: basics\nminutes: 5'))).toEqual([
       'lessons/03-example.md:2: front matter: missing field "title"',
       'lessons/03-example.md:3: front matter: unknown field "titel" (did you mean "title"?)',
     ]);
-    expect(issuesOf(lesson(body, 'id: example\ntitle: T\nsummary: S\norder: 3\nminutes: 5\nimages: [nginx, alpine]'))).toEqual([
-      'lessons/03-example.md:7: image "alpine" is not in the catalog (available: nginx, busybox)',
+    expect(issuesOf(lesson(body, 'id: example\ntitle: T\nsummary: S\norder: 3\nmodule: basics\nminutes: 5\nimages: [nginx, alpine]'))).toEqual([
+      'lessons/03-example.md:8: image "alpine" is not in the catalog (available: nginx, busybox)',
     ]);
   });
 
@@ -108,9 +108,9 @@ docker run -d --name web nginx
 \`\`\`
 `);
     expect(issuesOf(source)).toEqual([
-      'lessons/03-example.md:20: check 2: unknown field "nmae" (did you mean "name"?)',
-      'lessons/03-example.md:21: check 2: field "status": Invalid option: expected one of "created"|"running"|"paused"|"restarting"|"exited"|"removing"|"dead"',
-      'lessons/03-example.md:22: check 3: unknown check type "contaner" (expected one of command, container, image, network, volume, swarm, node, service, file, script)',
+      'lessons/03-example.md:21: check 2: unknown field "nmae" (did you mean "name"?)',
+      'lessons/03-example.md:22: check 2: field "status": Invalid option: expected one of "created"|"running"|"paused"|"restarting"|"exited"|"removing"|"dead"',
+      'lessons/03-example.md:23: check 3: unknown check type "contaner" (expected one of command, container, image, network, volume, swarm, node, service, file, script)',
     ]);
   });
 
@@ -127,9 +127,9 @@ docker ps
 \`\`\`
 `);
     expect(issuesOf(source)).toEqual([
-      'lessons/03-example.md:10: step "step" has no check block: every step needs at least one check',
-      'lessons/03-example.md:12: unknown word "runn" in "```sh runn" (expected one of run, copy, solution, wrong and node=nodeN)',
-      'lessons/03-example.md:16: "node=node2": the lesson has 1 node(s); raise "nodes" in the front matter',
+      'lessons/03-example.md:11: step "step" has no check block: every step needs at least one check (or a quiz)',
+      'lessons/03-example.md:13: unknown word "runn" in "```sh runn" (expected one of run, copy, solution, wrong and node=nodeN)',
+      'lessons/03-example.md:17: "node=node2": the lesson has 1 node(s); raise "nodes" in the front matter',
     ]);
   });
 
@@ -148,7 +148,7 @@ docker ps
   contains: docker ps
 \`\`\`
 `);
-    expect(issuesOf(source)).toEqual([expect.stringMatching(/^lessons\/03-example\.md:12: raw HTML is not allowed in lessons: "<img/)]);
+    expect(issuesOf(source)).toEqual([expect.stringMatching(/^lessons\/03-example\.md:13: raw HTML is not allowed in lessons: "<img/)]);
     // Even so, what would be rendered is inert.
     const value = parsed(source.replace(' <img src=x onerror=alert(1)>', ''));
     const html = value.steps[0]!.html;
@@ -237,13 +237,12 @@ curl -s node1:8080
       const result = parseLesson(broken, FILE, { catalog: ['nginx'], features: { ipvs } });
       return result.ok ? [] : result.issues.map(formatIssue);
     };
-    expect(issues(false)).toEqual(['lessons/03-example.md:35: check 1: unknown field "prots" (did you mean "ports"?)']);
-    expect(issues(true)).toEqual(['lessons/03-example.md:42: two steps have the id "publish"; give one an explicit {#id}']);
+    expect(issues(false)).toEqual(['lessons/03-example.md:36: check 1: unknown field "prots" (did you mean "ports"?)']);
+    expect(issues(true)).toEqual(['lessons/03-example.md:43: two steps have the id "publish"; give one an explicit {#id}']);
     expect(issuesOf(lesson('\n## S {#s}\n<!-- if ipvs -->\n\n```sh run\ndocker ps\n```\n\n```check\n- type: command\n  contains: ps\n```\n'))).toEqual([
       // Without an end, the branch a machine without IPVS skips runs to the end of the file.
-      'lessons/03-example.md:10: step "s" has no check block: every step needs at least one check',
-      'lessons/03-example.md:10: step "s" has neither a run nor a solution block, so golden runs cannot complete it',
-      'lessons/03-example.md:11: "<!-- if ipvs -->" has no <!-- end -->',
+      'lessons/03-example.md:11: step "s" has no check block: every step needs at least one check (or a quiz)',
+      'lessons/03-example.md:12: "<!-- if ipvs -->" has no <!-- end -->',
     ]);
   });
 
@@ -319,6 +318,76 @@ docker run -d nginx
       'lessons/03-example.zh.md:6: step "run": run and copy blocks must be the original\'s (1), same code, same order',
       'lessons/03-example.zh.md:6: step "run": has 0 hints, the original has 1',
       'lessons/03-example.zh.md:12: check blocks come from the original lesson; remove this one from the translation',
+    ]);
+  });
+});
+
+describe('quizzes and "your turn" steps', () => {
+  const QUIZ = lesson(`
+## Why {#why}
+
+\`\`\`quiz
+question: Which one replaces the **CMD**?
+choices:
+  - answer: Arguments after the image
+    correct: true
+    why: They are passed to the ENTRYPOINT instead of the CMD.
+  - answer: "\`--entrypoint\`"
+    why: That replaces the ENTRYPOINT.
+\`\`\`
+
+## Your turn {#task}
+
+Start nginx as web.
+
+\`\`\`sh solution
+docker run -d --name web nginx
+\`\`\`
+
+\`\`\`check
+- type: container
+  name: web
+\`\`\`
+`);
+
+  it('parses a quiz, renders its texts, and tells steps without run blocks apart', () => {
+    const [why, task] = parsed(QUIZ).steps;
+    expect(why!.checks).toEqual([]);
+    expect(why!.task).toBe(false);
+    expect(why!.quizzes).toEqual([
+      {
+        question: 'Which one replaces the <strong>CMD</strong>?',
+        choices: [
+          { answer: 'Arguments after the image', correct: true, why: '<p>They are passed to the ENTRYPOINT instead of the CMD.</p>\n' },
+          { answer: '<code>--entrypoint</code>', correct: false, why: '<p>That replaces the ENTRYPOINT.</p>\n' },
+        ],
+      },
+    ]);
+    expect(task!.task).toBe(true);
+  });
+
+  it('reports quiz problems with their lines', () => {
+    const broken = QUIZ.replace('    correct: true\n', '    corect: true\n').replace('  - answer: "`--entrypoint`"\n', '  - anwser: "`--entrypoint`"\n');
+    expect(issuesOf(broken)).toEqual([
+      'lessons/03-example.md:17: quiz block: unknown field "choices.0.corect" (did you mean "correct"?)',
+      'lessons/03-example.md:19: quiz block: missing field "choices.1.answer"',
+      'lessons/03-example.md:19: quiz block: unknown field "choices.1.anwser" (did you mean "answer"?)',
+    ]);
+    const twoRight = QUIZ.replace('    why: That replaces', '    correct: true\n    why: That replaces');
+    expect(issuesOf(twoRight)).toEqual(['lessons/03-example.md:16: quiz block: exactly one choice must have "correct: true" (2 have)']);
+    expect(issuesOf(QUIZ.replace('question: Which', 'question: <b>Which'))).toEqual([
+      'lessons/03-example.md:14: quiz block: raw HTML is not allowed: "<b>"',
+    ]);
+  });
+
+  it('wants a "your turn" step checked on state, and a lesson that ends with one when asked', () => {
+    const commandOnly = QUIZ.replace('- type: container\n  name: web', '- type: command\n  contains: docker run');
+    expect(issuesOf(commandOnly)).toEqual([
+      'lessons/03-example.md:23: step "task" has no run block, so it is a "your turn" step: check the state it leaves, not only the command typed (add a check other than type: command)',
+    ]);
+    const ending = parseLesson(VALID.replace('```sh solution\ndocker stop web', '```sh run\ndocker stop web'), FILE, { endWithTask: true });
+    expect(ending.ok ? [] : ending.issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/^lessons\/03-example\.md:\d+: the lesson ends with step "stop-it", which has a run block/),
     ]);
   });
 });

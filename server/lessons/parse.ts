@@ -17,8 +17,10 @@ import {
   type Block,
   type BlockKind,
   type Lesson,
+  type Quiz,
   type Step,
 } from './model';
+import { parseQuiz } from './quiz-source';
 import { locateIssues, YamlSource } from './yaml-source';
 
 /** lessons/NN-slug.md, or NN-slug.LOCALE.md for a translation. */
@@ -38,6 +40,11 @@ export type ParseOptions = {
    * dropped by it (see features.ts). Default: BASELINE_FEATURES (no IPVS).
    */
   features?: MachineFeatures;
+  /**
+   * The course's rule, which lessons/ is loaded with: a lesson ends with a "your turn" step,
+   * so each ends by having the learner recall what it taught.
+   */
+  endWithTask?: boolean;
 };
 
 /** A translation follows its original's conditions, so it is selected for the same machine. */
@@ -81,10 +88,19 @@ export function parseLesson(source: string, file: string, options: ParseOptions 
   const body = parseBody(selectBody(parts, options.features, report), parts.bodyLine, front?.nodes ?? 1, report, 'original');
   if (body.steps.length === 0) report(parts.bodyLine, 'a lesson needs at least one step: start each with a "## " heading');
   for (const step of body.steps) {
-    if (step.checks.length === 0) report(step.line, `step "${step.id}" has no check block: every step needs at least one check`);
-    if (!step.blocks.some((block) => block.kind === 'run' || block.kind === 'solution')) {
+    if (step.checks.length === 0 && step.quizBlocks === 0) {
+      report(step.line, `step "${step.id}" has no check block: every step needs at least one check (or a quiz)`);
+    }
+    if (step.checks.length > 0 && !step.blocks.some((block) => block.kind === 'run' || block.kind === 'solution')) {
       report(step.line, `step "${step.id}" has neither a run nor a solution block, so golden runs cannot complete it`);
     }
+    if (isTask(step) && step.checks.every((check) => check.type === 'command')) {
+      report(step.line, `step "${step.id}" has no run block, so it is a "your turn" step: check the state it leaves, not only the command typed (add a check other than type: command)`);
+    }
+  }
+  const last = body.steps.at(-1);
+  if (options.endWithTask && last && !isTask(last)) {
+    report(last.line, `the lesson ends with step "${last.id}", which has a run block: end with a "your turn" step that states only the goal (hints and a solution block, no run block) and checks the state it leaves`);
   }
   if (issues.length > 0 || !front) return { ok: false, issues: byLine(issues) };
   return {
@@ -100,10 +116,15 @@ export function parseLesson(source: string, file: string, options: ParseOptions 
         blocks: step.blocks,
         hints: step.hints,
         checks: step.checks,
+        quizzes: step.quizzes,
+        task: isTask(step),
       })),
     },
   };
 }
+
+/** A step that gives no run block to click but has checks: the learner works out the commands. */
+const isTask = (step: DraftStep) => step.checks.length > 0 && !step.blocks.some((block) => block.kind === 'run');
 
 /**
  * A translation (NN-slug.LOCALE.md) replaces the texts of its original: title and summary in
@@ -222,6 +243,9 @@ type DraftStep = {
   blocks: Block[];
   hints: string[];
   checks: Check[];
+  quizzes: Quiz[];
+  /** Quiz blocks written, valid or not: an invalid one is reported itself, not as a missing check. */
+  quizBlocks: number;
 };
 
 const BLOCK_KINDS: readonly string[] = ['run', 'copy', 'solution', 'wrong'];
@@ -251,10 +275,10 @@ function parseBody(body: string, firstLine: number, nodes: number, report: Repor
       const info = parseInfo(code.lang ?? '', nodes, (message) => report(tokenLine, message));
       if (info.special || info.kind) {
         if (!step) {
-          report(tokenLine, 'hint, check, run, copy, solution and wrong blocks belong inside a step (after a "## " heading)');
+          report(tokenLine, 'hint, check, quiz, run, copy, solution and wrong blocks belong inside a step (after a "## " heading)');
           continue;
         }
-        if (role === 'translation' && (info.special === 'check' || info.kind === 'solution' || info.kind === 'wrong')) {
+        if (role === 'translation' && (info.special === 'check' || info.special === 'quiz' || info.kind === 'solution' || info.kind === 'wrong')) {
           report(tokenLine, `${info.special ?? info.kind} blocks come from the original lesson; remove this one from the translation`);
           continue;
         }
@@ -263,6 +287,10 @@ function parseBody(body: string, firstLine: number, nodes: number, report: Repor
           step.hints.push(renderMarkdown(code.text));
         } else if (info.special === 'check') {
           step.checks.push(...parseChecks(code.text, tokenLine + 1, step.checks.length, nodes, report));
+        } else if (info.special === 'quiz') {
+          step.quizBlocks++;
+          const quiz = parseQuiz(code.text, tokenLine + 1, report);
+          if (quiz) step.quizzes.push(quiz);
         } else {
           const block: Block = { kind: info.kind!, code: code.text, node: info.node, lang: info.lang };
           step.blocks.push(block);
@@ -286,7 +314,7 @@ function startStep(heading: string, line: number, steps: DraftStep[], report: Re
     id = `step-${steps.length + 1}`;
   }
   if (steps.some((step) => step.id === id)) report(line, `two steps have the id "${id}"; give one an explicit {#id}`);
-  return { id, title, line, parts: [], blocks: [], hints: [], checks: [] };
+  return { id, title, line, parts: [], blocks: [], hints: [], checks: [], quizzes: [], quizBlocks: 0 };
 }
 
 export function slugify(title: string): string {
@@ -298,13 +326,13 @@ export function slugify(title: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-type Info = { lang: string; kind?: BlockKind; special?: 'hint' | 'check'; node: string };
+type Info = { lang: string; kind?: BlockKind; special?: 'hint' | 'check' | 'quiz'; node: string };
 
 /** "sh run node=node2" -> language, kind and node; unknown words are errors, not ignored. */
 function parseInfo(text: string, nodes: number, report: (message: string) => void): Info {
   const [lang = '', ...words] = text.trim().split(/\s+/);
   const info: Info = { lang, node: 'node1' };
-  if (lang === 'hint' || lang === 'check') info.special = lang;
+  if (lang === 'hint' || lang === 'check' || lang === 'quiz') info.special = lang;
   if (BLOCK_KINDS.includes(lang)) {
     report(`put the language first: "\`\`\`sh ${text.trim()}"`);
     return info;

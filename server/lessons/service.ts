@@ -13,8 +13,10 @@ import { ERRORS, errorMessage } from '../protocol/errors';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import type { Disposable } from '../terminal/terminal-process';
 import type { LessonLibrary } from './library';
-import type { Lesson, Step } from './model';
+import { collectSnapshot } from '../checks/collect';
+import { quizzesSolved, type Lesson, type Step } from './model';
 import { judgeChecks, toWire } from './runner';
+import { applyStart, planStart } from './start-state';
 import type { ProgressStore } from './store';
 
 /** Engine events come in bursts (create, attach, start, ...): judge once they settle. */
@@ -79,6 +81,12 @@ export class LessonsService implements SessionService {
       case 'check-now':
         void this.judge();
         return true;
+      case 'quiz-answer':
+        this.#answer(message.lessonId, message.stepId, message.quiz, message.choice);
+        return true;
+      case 'lesson-prepare':
+        void this.#prepare(message.lessonId);
+        return true;
       case 'lesson-reset':
         this.deps.store.reset(this.context.learner, message.lessonId);
         this.#sendProgress(message.lessonId);
@@ -113,7 +121,8 @@ export class LessonsService implements SessionService {
       const history = this.context.history.filter((record: CommandRecord) => record.startedAt >= since);
       const verdicts = await judgeChecks((name) => this.context.node(name), step.checks, history);
       if (this.#disposed) return;
-      const complete = verdicts.every((verdict) => verdict.passed);
+      const answers = this.deps.store.progress(this.context.learner, lesson.id).quizAnswers;
+      const complete = verdicts.every((verdict) => verdict.passed) && quizzesSolved(step, answers);
       this.context.send({ type: 'verdicts', lessonId: lesson.id, stepId: step.id, verdicts: toWire(verdicts), complete });
       if (complete && this.deps.store.complete(this.context.learner, lesson.id, step.id)) this.#sendProgress(lesson.id);
     } catch (error) {
@@ -136,12 +145,63 @@ export class LessonsService implements SessionService {
       this.context.send({ type: 'error', code: 'LESSON_NOT_FOUND', message: `${ERRORS.LESSON_NOT_FOUND.message} (${lessonId}/${stepId})` });
       return;
     }
-    const same = this.#selection?.lesson.id === lessonId && this.#selection.step.id === stepId;
+    const opened = this.#selection?.lesson.id !== lessonId;
+    const same = !opened && this.#selection?.step.id === stepId;
     if (!same) this.#selection = { lesson, step, since: Date.now() };
     // Judged meanwhile: checks about nodes still starting say so until they are ready.
-    this.context.ensureNodes(lesson.nodes).catch((error: Error) => this.context.send(errorMessage(error)));
+    const ready = this.context.ensureNodes(lesson.nodes);
+    ready.then(
+      () => (opened ? this.#offerStart(lesson) : undefined),
+      (error: Error) => this.context.send(errorMessage(error)),
+    );
     this.deps.store.setCurrent(this.context.learner, lessonId, stepId);
     this.#sendProgress(lessonId);
+    void this.judge();
+  }
+
+  #answer(lessonId: string, stepId: string, quiz: number, choice: number): void {
+    const step = this.deps.library.original(lessonId)?.steps.find((candidate) => candidate.id === stepId);
+    if (!step || !step.quizzes[quiz]?.choices[choice]) {
+      this.context.send({ type: 'error', code: 'LESSON_NOT_FOUND', message: `${ERRORS.LESSON_NOT_FOUND.message} (${lessonId}/${stepId}, quiz ${quiz})` });
+      return;
+    }
+    const { learner } = this.context;
+    this.deps.store.answerQuiz(learner, lessonId, { stepId, quiz, choice });
+    // A step of quizzes only has no checks to judge: its answers complete it.
+    if (step.checks.length === 0 && quizzesSolved(step, this.deps.store.progress(learner, lessonId).quizAnswers)) {
+      this.deps.store.complete(learner, lessonId, stepId);
+    }
+    this.#sendProgress(lessonId);
+    if (this.#selection?.lesson.id === lessonId && this.#selection.step.id === stepId) void this.judge();
+  }
+
+  /** What stands between the lesson's nodes and its start state, for the page to ask about. */
+  async #plan(lesson: Lesson) {
+    const nodes = this.context.nodes().filter((node) => Number(node.name.slice(4)) <= lesson.nodes);
+    const snapshots = await Promise.all(nodes.map(async (node) => [node.name, await collectSnapshot(node.engine)] as const));
+    return planStart(lesson, Object.fromEntries(snapshots));
+  }
+
+  async #offerStart(lesson: Lesson): Promise<void> {
+    try {
+      const actions = await this.#plan(lesson);
+      if (actions.length > 0 && !this.#disposed) this.context.send({ type: 'lesson-start', lessonId: lesson.id, actions, failures: [] });
+    } catch (error) {
+      this.context.log(`start state of ${lesson.id}: ${(error as Error).message}`);
+    }
+  }
+
+  async #prepare(lessonId: string): Promise<void> {
+    const lesson = this.deps.library.original(lessonId);
+    if (!lesson) return;
+    try {
+      await this.context.ensureNodes(lesson.nodes);
+      // Planned again: the learner may have changed things while the dialog was open.
+      const failures = await applyStart(await this.#plan(lesson), (name) => this.context.node(name)?.engine);
+      if (!this.#disposed) this.context.send({ type: 'lesson-start', lessonId, actions: [], failures });
+    } catch (error) {
+      this.context.send(errorMessage(error as Error));
+    }
     void this.judge();
   }
 

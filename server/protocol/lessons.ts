@@ -36,6 +36,8 @@ export const LessonProgress = z.object({
   completedSteps: z.array(z.string()),
   /** The step the learner last selected, if any. */
   currentStep: z.string().nullable(),
+  /** The learner's latest answer to each quiz they answered (absent from older servers). */
+  quizAnswers: z.array(z.object({ stepId: z.string(), quiz: z.number().int().min(0), choice: z.number().int().min(0) })).default([]),
 });
 export type LessonProgress = z.infer<typeof LessonProgress>;
 
@@ -44,6 +46,16 @@ export type LessonProgress = z.infer<typeof LessonProgress>;
 export const LessonSelectMessage = z.object({ type: z.literal('lesson-select'), lessonId: Slug, stepId: Slug });
 export const CheckNowMessage = z.object({ type: z.literal('check-now') });
 export const LessonResetMessage = z.object({ type: z.literal('lesson-reset'), lessonId: Slug });
+/** The learner picked a choice of a quiz of a step; kept in their progress. */
+export const QuizAnswerMessage = z.object({
+  type: z.literal('quiz-answer'),
+  lessonId: Slug,
+  stepId: Slug,
+  quiz: z.number().int().min(0).max(20),
+  choice: z.number().int().min(0).max(20),
+});
+/** The learner confirmed the preparation a `lesson-start` listed: Slipway carries it out. */
+export const LessonPrepareMessage = z.object({ type: z.literal('lesson-prepare'), lessonId: Slug });
 
 export const VerdictsMessage = z.object({
   type: z.literal('verdicts'),
@@ -54,6 +66,29 @@ export const VerdictsMessage = z.object({
   complete: z.boolean(),
 });
 export const ProgressMessage = LessonProgress.extend({ type: z.literal('progress'), lessonId: z.string() });
+
+/** One thing Slipway would remove to bring a node to the state a lesson starts from. */
+export const StartAction = z.object({
+  node: z.string(),
+  kind: z.enum(['leave-swarm', 'remove-container', 'remove-volume', 'remove-network']),
+  /** The container, volume or network (absent for leave-swarm). */
+  target: z.string().optional(),
+  /** In the learner's terms: "node2 leaves its swarm (a manager; services web, ping go with it)". */
+  description: z.string(),
+});
+export type StartAction = z.infer<typeof StartAction>;
+
+/**
+ * The opened lesson's start state against the session's: what would be removed (the page
+ * asks before sending `lesson-prepare`), or, with `actions` empty, that nothing stands in the
+ * way (also after a preparation; `failures` then lists what could not be done).
+ */
+export const LessonStartMessage = z.object({
+  type: z.literal('lesson-start'),
+  lessonId: z.string(),
+  actions: z.array(StartAction),
+  failures: z.array(z.string()).default([]),
+});
 
 // ---- HTTP --------------------------------------------------------------------------------
 
@@ -67,11 +102,20 @@ export const LessonSummary = z.object({
   locales: z.array(z.string()),
   steps: z.number().int(),
   completedSteps: z.number().int(),
+  /** The module it belongs to (server/lessons/model.ts MODULES); absent from older servers. */
+  module: z.string().default(''),
 });
 export type LessonSummary = z.infer<typeof LessonSummary>;
 
 /** `GET /api/lessons?locale=` */
-export const LessonList = z.object({ locale: z.string(), lessons: z.array(LessonSummary) });
+export const LessonList = z.object({
+  locale: z.string(),
+  lessons: z.array(LessonSummary),
+  /** The modules in course order, with their titles. */
+  modules: z.array(z.object({ id: z.string(), title: z.string() })).default([]),
+  /** Where the learner left off: the lesson and step they selected last. */
+  resume: z.object({ lessonId: z.string(), stepId: z.string() }).nullable().default(null),
+});
 export type LessonList = z.infer<typeof LessonList>;
 
 /** `GET /api/lessons/:id?locale=` */

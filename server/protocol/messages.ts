@@ -11,7 +11,16 @@
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from './errors';
 import { Change, DetailsView, ExplorerView, ObjectKind } from './explorer';
-import { CheckNowMessage, LessonResetMessage, LessonSelectMessage, ProgressMessage, VerdictsMessage } from './lessons';
+import {
+  CheckNowMessage,
+  LessonPrepareMessage,
+  LessonResetMessage,
+  LessonSelectMessage,
+  LessonStartMessage,
+  ProgressMessage,
+  QuizAnswerMessage,
+  VerdictsMessage,
+} from './lessons';
 import { NodeAddMessage, NodeRemoveMessage, NodesMessage } from './nodes';
 
 export const PROTOCOL_VERSION = 1;
@@ -40,10 +49,13 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('explorer-details'), node: z.string(), kind: ObjectKind, id: z.string().min(1).max(256) }),
   z.object({ type: z.literal('logs-follow'), node: z.string(), container: z.string().min(1).max(256) }),
   z.object({ type: z.literal('logs-stop') }),
-  // lessons: which step to check, check it now, forget a lesson's progress
+  // lessons: which step to check, check it now, forget a lesson's progress, answer a quiz,
+  // bring the nodes to the state the lesson starts from
   LessonSelectMessage,
   CheckNowMessage,
   LessonResetMessage,
+  QuizAnswerMessage,
+  LessonPrepareMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -94,9 +106,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
     /** The log stream ended (the container was removed, or logs-stop). */
     ended: z.boolean().optional(),
   }),
-  // lessons: the selected step's live verdicts, and progress when a step completes
+  // lessons: the selected step's live verdicts, progress when a step completes or a quiz is
+  // answered, and what stands between the session and the opened lesson's start state
   VerdictsMessage,
   ProgressMessage,
+  LessonStartMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 

@@ -1,0 +1,75 @@
+/**
+ * Bringing a session to the state a lesson starts from (front matter `start`). A learner takes
+ * the course in one session, so a lesson finds whatever the lessons before it left: a swarm,
+ * a container publishing 8080, a network of the same name. `planStart` (pure) lists what is in
+ * the way, in the learner's terms; the page asks them; `applyStart` removes it.
+ */
+import type Docker from 'dockerode';
+import type { EngineSnapshot, SandboxSnapshot } from '../checks/snapshot';
+import type { StartAction } from '../protocol/lessons';
+import type { Lesson } from './model';
+
+/** The lesson's nodes (node1 .. nodeN) that are ready, with their engine's state now. */
+export function planStart(lesson: Pick<Lesson, 'nodes' | 'start'>, snapshots: SandboxSnapshot): StartAction[] {
+  const { start } = lesson;
+  const actions: StartAction[] = [];
+  for (let index = 1; index <= lesson.nodes; index++) {
+    const node = `node${index}`;
+    const snapshot = snapshots[node];
+    if (!snapshot) continue;
+    if (start.swarm === false && snapshot.swarm.active) actions.push(leaveSwarm(node, snapshot));
+    const doomed = new Map<string, string>();
+    const doom = (name: string, why: string) => doomed.has(name) || doomed.set(name, why);
+    for (const container of snapshot.containers) {
+      const port = container.ports.find((binding) => binding.hostPort !== undefined && start.ports?.includes(binding.hostPort));
+      if (port) doom(container.name, `it publishes port ${port.hostPort}, which this lesson uses`);
+      if (start.containers?.includes(container.name)) doom(container.name, 'this lesson creates a container of that name');
+    }
+    const volumes = snapshot.volumes.filter((volume) => start.volumes?.includes(volume.name));
+    const networks = snapshot.networks.filter((network) => start.networks?.includes(network.name) && network.driver !== 'overlay');
+    for (const volume of volumes) volume.users.forEach((user) => doom(user, `it uses volume ${volume.name}`));
+    for (const network of networks) network.containers.forEach((member) => doom(member, `it is attached to network ${network.name}`));
+    // Containers a swarm runs for a service go with the swarm.
+    const swarmLeft = actions.some((action) => action.node === node && action.kind === 'leave-swarm');
+    for (const [name, why] of doomed) {
+      if (swarmLeft && isTaskContainer(snapshot, name)) continue;
+      actions.push({ node, kind: 'remove-container', target: name, description: `${node}: remove container ${name} (${why})` });
+    }
+    for (const volume of volumes) {
+      actions.push({ node, kind: 'remove-volume', target: volume.name, description: `${node}: remove volume ${volume.name} and the data in it (this lesson creates one of that name)` });
+    }
+    for (const network of networks) {
+      actions.push({ node, kind: 'remove-network', target: network.name, description: `${node}: remove network ${network.name} (this lesson creates one of that name)` });
+    }
+  }
+  return actions;
+}
+
+function leaveSwarm(node: string, snapshot: EngineSnapshot): StartAction {
+  const services = snapshot.swarm.services.map((service) => service.name);
+  const role = snapshot.swarm.manager ? 'a manager' : 'a worker';
+  const going = services.length > 0 ? `; services ${services.join(', ')} stop running there` : '';
+  return { node, kind: 'leave-swarm', description: `${node}: leave its swarm (it is ${role}${going})` };
+}
+
+/** Swarm names a service's containers `service.slot.taskid`. */
+const isTaskContainer = (snapshot: EngineSnapshot, name: string) =>
+  snapshot.swarm.services.some((service) => name.startsWith(`${service.name}.`));
+
+/** Carries the actions out, in order; returns a line for each that failed. */
+export async function applyStart(actions: readonly StartAction[], engineOf: (node: string) => Docker | undefined): Promise<string[]> {
+  const failures: string[] = [];
+  for (const action of actions) {
+    const engine = engineOf(action.node);
+    try {
+      if (!engine) throw new Error(`${action.node} is not running`);
+      if (action.kind === 'leave-swarm') await engine.swarmLeave({ force: true });
+      else if (action.kind === 'remove-container') await engine.getContainer(action.target!).remove({ force: true });
+      else if (action.kind === 'remove-volume') await engine.getVolume(action.target!).remove();
+      else await engine.getNetwork(action.target!).remove();
+    } catch (error) {
+      failures.push(`${action.description}: ${(error as Error).message}`);
+    }
+  }
+  return failures;
+}
