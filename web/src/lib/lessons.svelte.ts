@@ -10,12 +10,17 @@ import {
   LESSONS_API,
   type CheckVerdict,
   type ClientMessage,
+  type LessonList as LessonListData,
   type LessonSummary,
   type ServerMessage,
+  type StartAction,
 } from './protocol';
 
 export type Lesson = LessonDetail['lesson'];
 export type StepVerdicts = { stepId: string; verdicts: CheckVerdict[]; complete: boolean };
+export type QuizAnswer = LessonDetail['progress']['quizAnswers'][number];
+/** What the open lesson's start state asks to remove, or what could not be removed. */
+export type StartPlan = { lessonId: string; actions: StartAction[]; failures: string[] };
 
 const LOCALE_KEY = 'slipway.locale';
 
@@ -29,6 +34,11 @@ export class Lessons {
   stepIndex = $state(0);
   completed = $state.raw<string[]>([]);
   verdicts = $state.raw<StepVerdicts | undefined>();
+  modules = $state.raw<LessonListData['modules']>([]);
+  resume = $state.raw<LessonListData['resume']>(null);
+  quizAnswers = $state.raw<QuizAnswer[]>([]);
+  /** Set when the server found something in the way of the open lesson's start state. */
+  start = $state.raw<StartPlan | undefined>();
 
   readonly step = $derived(this.lesson?.steps[this.stepIndex]);
   readonly stepVerdicts = $derived(this.verdicts && this.verdicts.stepId === this.step?.id ? this.verdicts : undefined);
@@ -43,6 +53,9 @@ export class Lessons {
       this.verdicts = { stepId: message.stepId, verdicts: message.verdicts, complete: message.complete };
     } else if (message.type === 'progress' && message.lessonId === this.lesson?.id) {
       this.completed = message.completedSteps;
+      this.quizAnswers = message.quizAnswers;
+    } else if (message.type === 'lesson-start' && message.lessonId === this.lesson?.id) {
+      this.start = { lessonId: message.lessonId, actions: message.actions, failures: message.failures };
     } else if (message.type === 'progress') {
       this.list = this.list.map((item) =>
         item.id === message.lessonId ? { ...item, completedSteps: message.completedSteps.length } : item,
@@ -52,7 +65,11 @@ export class Lessons {
 
   async loadList(): Promise<void> {
     const list = await this.#fetch(`${LESSONS_API}?locale=${this.locale}`, LessonList);
-    if (list) this.list = list.lessons;
+    if (list) {
+      this.list = list.lessons;
+      this.modules = list.modules;
+      this.resume = list.resume;
+    }
   }
 
   async open(id: string): Promise<void> {
@@ -62,7 +79,9 @@ export class Lessons {
     this.lesson = detail.lesson;
     this.locales = detail.locales;
     this.completed = detail.progress.completedSteps;
+    this.quizAnswers = detail.progress.quizAnswers;
     if (!sameLesson) {
+      this.start = undefined;
       const { steps } = detail.lesson;
       const current = steps.findIndex((step) => step.id === detail.progress.currentStep);
       const firstOpen = steps.findIndex((step) => !detail.progress.completedSteps.includes(step.id));
@@ -90,6 +109,20 @@ export class Lessons {
     if (this.lesson && this.step) this.send({ type: 'lesson-select', lessonId: this.lesson.id, stepId: this.step.id });
   }
 
+  /** The learner's answer to quiz `quiz` of the current step; kept by the server. */
+  answer(quiz: number, choice: number): void {
+    if (!this.lesson || !this.step) return;
+    const stepId = this.step.id;
+    this.quizAnswers = [...this.quizAnswers.filter((a) => a.stepId !== stepId || a.quiz !== quiz), { stepId, quiz, choice }];
+    this.send({ type: 'quiz-answer', lessonId: this.lesson.id, stepId, quiz, choice });
+  }
+
+  /** The learner confirmed: bring the nodes to the lesson's start state. */
+  prepare(): void {
+    if (!this.lesson) return;
+    this.send({ type: 'lesson-prepare', lessonId: this.lesson.id });
+  }
+
   checkNow(): void {
     this.send({ type: 'check-now' });
   }
@@ -97,6 +130,7 @@ export class Lessons {
   reset(): void {
     if (!this.lesson) return;
     this.completed = [];
+    this.quizAnswers = [];
     this.verdicts = undefined;
     this.send({ type: 'lesson-reset', lessonId: this.lesson.id });
     this.stepIndex = 0;
