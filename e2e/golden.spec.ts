@@ -1,6 +1,8 @@
 /**
  * Golden runs: every lesson, step by step, in a fresh real session with the nodes the lesson
- * needs, through real shells with shell integration (a LearnerSession without a page). For
+ * needs; then the whole course in order in ONE session, as a learner takes it (each lesson's
+ * start state prepared as when the learner confirms it); then lessons opened out of order in
+ * one session. Quiz-only steps have nothing to run. Within a lesson, through real shells with shell integration (a LearnerSession without a page). For
  * each step: its `wrong` block (if any) is run and at least one check must fail with a reason;
  * whatever the wrong block created is removed again; then its solution is run and every check
  * must pass. Each block runs in the shell of its node. Judged by the same code as the live
@@ -20,6 +22,8 @@ import type { CommandRecord } from '../server/checks/shell-integration';
 import { loadLessons } from '../server/lessons/load';
 import { solutionOf, type Block, type Lesson, type Step } from '../server/lessons/model';
 import { judgeChecks } from '../server/lessons/runner';
+import { collectSnapshot } from '../server/checks/collect';
+import { applyStart, planStart } from '../server/lessons/start-state';
 import { prepareEngineAndImages } from '../server/main';
 import { nodeChannel } from '../server/protocol/nodes';
 import { sandboxEngineOptions } from '../server/sandbox/engine-options';
@@ -75,33 +79,67 @@ for (const file of lessonFiles) {
     const run = await GoldenRun.start(manager, lesson!.nodes);
     const problems: string[] = [];
     try {
-      for (const step of lesson!.steps) {
-        const where = `${id}/${step.id}`;
-        const started = Date.now();
-        const fresh = await run.judge(step, started);
-        const wrong = step.blocks.filter((block) => block.kind === 'wrong');
-        const before = wrong.length > 0 ? await run.objectIds() : undefined;
-        const afterWrong = wrong.length > 0 ? (await run.blocks(wrong), await run.judge(step, started)) : fresh;
-        const failing = afterWrong.filter((verdict) => !verdict.passed);
-        if (failing.length === 0) problems.push(`${where}: every check passes before the solution${wrong.length > 0 ? ' (after the wrong block)' : ''}`);
-        for (const verdict of failing) {
-          if (verdict.reason.trim() === '') problems.push(`${where}: "${verdict.title}" fails without a reason`);
-        }
-        if (before) await run.removeCreatedSince(before);
-
-        const solutionStarted = Date.now();
-        await run.blocks(solutionOf(step));
-        const verdicts = await run.judgeSettled(step, started);
-        for (const verdict of verdicts.filter((candidate) => !candidate.passed)) {
-          problems.push(`${where}: "${verdict.title}" fails after the solution: ${verdict.reason}`);
-        }
-        console.log(`${where}: ${verdicts.filter((v) => v.passed).length}/${verdicts.length} pass after the solution (${Date.now() - solutionStarted} ms)`);
-      }
+      await runLesson(run, lesson!, problems);
     } finally {
       await run.dispose();
     }
     expect(problems, problems.join('\n')).toEqual([]);
   });
+}
+
+/** Lessons one after another in one session, each opened as a learner opens it. */
+async function runCourse(ids: readonly string[]): Promise<void> {
+  const course = ids.map((id) => lessons.get(id)!);
+  expect(course.every(Boolean), `every lesson of ${ids.join(', ')} loads`).toBe(true);
+  const run = await GoldenRun.start(manager, 1);
+  const problems: string[] = [];
+  try {
+    for (const lesson of course) {
+      await run.open(lesson);
+      await runLesson(run, lesson, problems);
+    }
+  } finally {
+    await run.dispose();
+  }
+  expect(problems, problems.join('\n')).toEqual([]);
+}
+
+test('golden run: the whole course in order, in one session', async () => {
+  test.setTimeout(40 * 60_000);
+  await runCourse([...lessons.values()].sort((a, b) => a.order - b.order).map((lesson) => lesson.id));
+});
+
+test('golden run: lessons opened out of order, in one session', async () => {
+  test.setTimeout(20 * 60_000);
+  await runCourse(['overlay-networks', 'swarm-cluster', 'running-containers', 'docker-compose', 'volumes']);
+});
+
+/** One lesson's steps, in a session already holding its nodes; problems are collected. */
+async function runLesson(run: GoldenRun, lesson: Lesson, problems: string[]): Promise<void> {
+  for (const step of lesson.steps) {
+    const where = `${lesson.id}/${step.id}`;
+    // A step of quizzes only leaves nothing to run or check (the parser saw to their answers).
+    if (step.checks.length === 0) continue;
+    const started = Date.now();
+    const fresh = await run.judge(step, started);
+    const wrong = step.blocks.filter((block) => block.kind === 'wrong');
+    const before = wrong.length > 0 ? await run.objectIds() : undefined;
+    const afterWrong = wrong.length > 0 ? (await run.blocks(wrong), await run.judge(step, started)) : fresh;
+    const failing = afterWrong.filter((verdict) => !verdict.passed);
+    if (failing.length === 0) problems.push(`${where}: every check passes before the solution${wrong.length > 0 ? ' (after the wrong block)' : ''}`);
+    for (const verdict of failing) {
+      if (verdict.reason.trim() === '') problems.push(`${where}: "${verdict.title}" fails without a reason`);
+    }
+    if (before) await run.removeCreatedSince(before);
+
+    const solutionStarted = Date.now();
+    await run.blocks(solutionOf(step));
+    const verdicts = await run.judgeSettled(step, started);
+    for (const verdict of verdicts.filter((candidate) => !candidate.passed)) {
+      problems.push(`${where}: "${verdict.title}" fails after the solution: ${verdict.reason}`);
+    }
+    console.log(`${where}: ${verdicts.filter((v) => v.passed).length}/${verdicts.length} pass after the solution (${Date.now() - solutionStarted} ms)`);
+  }
 }
 
 /**
@@ -115,6 +153,8 @@ const SETTLE_MS = 15_000;
 class GoldenRun {
   readonly #records: CommandRecord[] = [];
   readonly #waiters = new Set<(record: CommandRecord) => void>();
+  /** Nodes whose shell has answered once. */
+  readonly #readied = new Set<string>();
   #session: LearnerSession | undefined;
   /** What the session offers its features: the run is one, beside no others. */
   #context: SessionContext | undefined;
@@ -151,14 +191,37 @@ class GoldenRun {
       services: [collector],
       log: () => undefined,
     });
-    // As the lessons service does when a learner opens the lesson.
-    await this.#session.ensureNodes(nodes);
+    await this.#ready(nodes);
+  }
+
+  /** As the lessons service does when a learner opens a lesson: node1 .. node<count>, answering. */
+  async #ready(count: number): Promise<void> {
+    await this.#session!.ensureNodes(count);
     await Promise.all(
-      this.#nodes().map(async (node) => {
-        await engineAnswers(node);
-        await this.command(': golden-ready', node.name, 60_000);
-      }),
+      this.#nodes()
+        .filter((node) => !this.#readied.has(node.name))
+        .map(async (node) => {
+          await engineAnswers(node);
+          await this.command(': golden-ready', node.name, 60_000);
+          this.#readied.add(node.name);
+        }),
     );
+  }
+
+  /**
+   * Opens a lesson as the page does: the session gets its nodes, and what its start state
+   * finds in the way is removed (what a learner's confirmation does, server/lessons/service.ts).
+   */
+  async open(lesson: Lesson): Promise<void> {
+    await this.#ready(lesson.nodes);
+    const nodes = this.#nodes().filter((node) => Number(node.name.slice(4)) <= lesson.nodes);
+    const snapshots = Object.fromEntries(await Promise.all(nodes.map(async (node) => [node.name, await collectSnapshot(node.engine)] as const)));
+    const actions = planStart(lesson, snapshots);
+    if (actions.length > 0) console.log(`${lesson.id}: start state: ${actions.map((action) => action.description).join('; ')}`);
+    const failures = await applyStart(actions, (name) => this.#context!.node(name)?.engine);
+    if (failures.length > 0) throw new Error(`${lesson.id}: the start state could not be prepared: ${failures.join('; ')}`);
+    // Each shell goes back to its home folder, as a learner's new habit would not guarantee.
+    for (const node of nodes) await this.command('cd ~', node.name, 60_000);
   }
 
   #nodes(): readonly SessionNode[] {

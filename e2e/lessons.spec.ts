@@ -66,7 +66,7 @@ test('a lesson checks itself: run blocks, a wrong command, the right one; progre
   await slipway.stop();
   slipway = await startSlipway({}, slipway.port);
   await page.goto(slipway.url);
-  await expect(page.getByTestId('lesson-item').and(page.locator(`[data-lesson-id="${FIRST}"]`))).toContainText('2/6 steps');
+  await expect(page.getByTestId('lesson-item').and(page.locator(`[data-lesson-id="${FIRST}"]`))).toContainText('2/7 steps');
   await openLesson(page, FIRST);
   // It opens where the learner left off.
   await expect(page.getByTestId('step')).toHaveAttribute('data-step-id', 'list-containers');
@@ -78,6 +78,41 @@ test('a lesson checks itself: run blocks, a wrong command, the right one; progre
   await page.getByTestId('reset-lesson').click();
   await expect(page.getByTestId('step')).toHaveAttribute('data-step-id', 'version');
   await expect(page.getByTestId('step')).toHaveAttribute('data-complete', 'false');
+  await context.close();
+});
+
+test('a "your turn" step turns green from state the learner made by typing', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await openSandbox(page, slipway.url);
+  await openLesson(page, FIRST);
+  const step = page.getByTestId('step');
+  while ((await step.getAttribute('data-step-id')) !== 'your-turn') await page.getByTestId('step-next').click();
+  await expect(step).toHaveAttribute('data-task', 'true');
+  await expect(step.getByTestId('run-block')).toHaveCount(0);
+  await expect(step).toHaveAttribute('data-complete', 'false');
+  await typeCommand(page, 'docker run --name greeting hello-world');
+  await expect(step).toHaveAttribute('data-complete', 'true', { timeout: 60_000 });
+  await context.close();
+});
+
+test('a quiz answer is kept after a reload', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await openSandbox(page, slipway.url);
+  await openLesson(page, 'dockerfile-instructions');
+  const step = page.getByTestId('step');
+  while ((await step.getAttribute('data-step-id')) !== 'quiz') await page.getByTestId('step-next').click();
+  const quiz = page.getByTestId('quiz').first();
+  await quiz.locator('[data-testid="quiz-choice"][data-correct="false"]').first().click();
+  await expect(quiz.getByTestId('quiz-explanation')).toContainText('Not quite');
+  await expect(quiz).toHaveAttribute('data-correct', 'false');
+  await page.reload();
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson-id', 'dockerfile-instructions');
+  await expect(page.getByTestId('step')).toHaveAttribute('data-step-id', 'quiz');
+  await expect(page.getByTestId('quiz').first()).toHaveAttribute('data-answered', 'true');
+  await page.getByTestId('quiz').first().locator('[data-testid="quiz-choice"][data-correct="true"]').click();
+  await expect(page.getByTestId('quiz').first()).toHaveAttribute('data-correct', 'true');
   await context.close();
 });
 

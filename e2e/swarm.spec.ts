@@ -54,13 +54,30 @@ async function runBlock(page: Page, index: number): Promise<void> {
   );
 }
 
-/** Runs every run block of the current step in order; its checks must all turn green. */
+/**
+ * Runs every run block of the current step in order; a "your turn" step's solution is typed
+ * instead, and a quiz answered with its right choice. Its checks must all turn green.
+ */
 async function completeStep(page: Page): Promise<void> {
   const step = page.getByTestId('step');
   const blocks = await step.getByTestId('run-block').count();
   for (let index = 0; index < blocks; index++) await runBlock(page, index);
+  for (const quiz of await step.getByTestId('quiz').all()) await quiz.locator('[data-testid="quiz-choice"][data-correct="true"]').click();
+  if ((await step.getAttribute('data-task')) === 'true') await typeSolution(page);
   await expect(step).toHaveAttribute('data-complete', 'true', { timeout: 90_000 });
   await expect(page.getByTestId('check').and(page.locator('[data-passed=false]'))).toHaveCount(0);
+}
+
+/** Reveals the step's solution and types each block into its node's terminal, as a learner would. */
+async function typeSolution(page: Page): Promise<void> {
+  await page.getByTestId('show-solution').click();
+  for (const block of await page.getByTestId('solution').locator('pre').all()) {
+    const node = (await block.getAttribute('data-node')) ?? 'node1';
+    await page.getByTestId('node-tab').and(page.locator(`[data-node="${node}"]`)).click();
+    const terminal = page.locator('[data-testid="terminal"]:visible');
+    await terminal.click();
+    await page.keyboard.type(`${await block.innerText()}\n`);
+  }
 }
 
 test('a three-node swarm lesson, start to end: tabs, green checks, tasks over nodes, a published port', async ({ slipway, newLearner }) => {
@@ -104,4 +121,25 @@ test('a three-node swarm lesson, start to end: tabs, green checks, tasks over no
   }
   expect(stepIds).toContain('publish');
   await expect(page.getByTestId('lesson-progress')).toHaveAttribute('value', String(stepIds.length));
+});
+
+test('a swarm lesson opened on nodes still in a swarm asks before resetting them, then works', async ({ slipway, newLearner }) => {
+  const page = await (await newLearner()).newPage();
+  await openSandbox(page, slipway.url);
+  await page.getByTestId('lesson-item').and(page.locator('[data-lesson-id="swarm-cluster"]')).click();
+  const tabs = page.getByTestId('node-tab');
+  for (const node of NODES) {
+    await expect(tabs.and(page.locator(`[data-node="${node}"]`))).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  }
+  // What the swarm lesson leaves behind: node1 manages a swarm.
+  await completeStep(page);
+  await page.getByTestId('lesson-back').click();
+
+  await page.getByTestId('lesson-item').and(page.locator('[data-lesson-id="swarm-services"]')).click();
+  await expect(page.getByTestId('lesson-start')).toContainText('node1: leave its swarm', { timeout: 60_000 });
+  await page.getByTestId('lesson-start-confirm').click();
+  await expect(page.getByTestId('lesson-start')).toHaveCount(0, { timeout: 60_000 });
+  // The first step forms the swarm again from nodes in none.
+  await expect(page.getByTestId('step')).toHaveAttribute('data-step-id', 'swarm');
+  await completeStep(page);
 });

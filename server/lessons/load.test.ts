@@ -14,7 +14,8 @@ describe('the lessons in lessons/', () => {
       expect(lessons.map((lesson) => lesson.order)).toEqual(lessons.map((_, index) => index + 1));
       expect(translations.zh?.map((lesson) => lesson.id)).toContain('images-and-containers');
       for (const lesson of lessons) {
-        for (const step of lesson.steps) expect(step.checks.length, `${lesson.id}/${step.id}`).toBeGreaterThan(0);
+        for (const step of lesson.steps) expect(step.checks.length + step.quizzes.length, `${lesson.id}/${step.id}`).toBeGreaterThan(0);
+        expect(lesson.steps.at(-1)?.task, `${lesson.id} ends with a "your turn" step`).toBe(true);
       }
     }
   });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineSnapshot } from '../checks/snapshot';
+import { planStart } from './start-state';
+
+const empty = (): EngineSnapshot => ({ containers: [], images: [], networks: [], volumes: [], swarm: { active: false, manager: false, nodes: [], services: [] } });
+const container = (name: string, ports: { hostPort?: number; containerPort: number }[] = []) => ({
+  id: name, name, image: 'nginx', imageId: 'sha256:1', status: 'running' as const, ports: ports.map((port) => ({ ...port, protocol: 'tcp' })),
+  networks: [], mounts: [], env: [], labels: {},
+});
+
+describe('planStart', () => {
+  it('takes swarm members out of their swarm, naming the services that go', () => {
+    const manager = empty();
+    manager.swarm = { active: true, manager: true, nodes: [], services: [{ id: 's', name: 'web', image: 'nginx', mode: 'replicated', ports: [], networks: [], update: {}, tasks: [] }] };
+    manager.containers = [container('web.1.abc')];
+    const worker = empty();
+    worker.swarm = { ...worker.swarm, active: true };
+    const actions = planStart({ nodes: 3, start: { swarm: false, containers: ['web.1.abc'] } }, { node1: manager, node2: worker, node3: empty(), node4: worker });
+    expect(actions.map((action) => action.description)).toEqual([
+      'node1: leave its swarm (it is a manager; services web stop running there)',
+      'node2: leave its swarm (it is a worker)',
+    ]);
+  });
+
+  it('removes containers that publish the lesson\'s ports or have its names, and volumes and networks of its names with their users', () => {
+    const node = empty();
+    node.containers = [container('site', [{ hostPort: 8080, containerPort: 80 }]), container('db'), container('other', [{ containerPort: 80 }])];
+    node.volumes = [{ name: 'data', driver: 'local', users: ['db'] }];
+    node.networks = [{ id: 'n', name: 'appnet', driver: 'bridge', containers: ['db'] }];
+    const actions = planStart({ nodes: 1, start: { ports: [8080], volumes: ['data'], networks: ['appnet'] } }, { node1: node });
+    expect(actions.map(({ kind, target }) => `${kind} ${target}`)).toEqual([
+      'remove-container site',
+      'remove-container db',
+      'remove-volume data',
+      'remove-network appnet',
+    ]);
+    expect(actions[0]!.description).toBe('node1: remove container site (it publishes port 8080, which this lesson uses)');
+    expect(planStart({ nodes: 1, start: {} }, { node1: node })).toEqual([]);
+  });
+});
