@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import type Docker from 'dockerode';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ServerMessage } from '../protocol';
+import type { SessionContext, SessionNode } from '../session/context';
+import { LessonLibrary } from './library';
+import type { Lesson } from './model';
+import { LessonsService } from './service';
+import { sqliteProgressStore } from './store';
+
+const QUIZ = { question: 'Q?', choices: [{ answer: 'no', correct: false, why: 'w' }, { answer: 'yes', correct: true, why: 'w' }] };
+
+const lesson: Lesson = {
+  id: 'swarm',
+  title: 'Swarm',
+  summary: 's',
+  order: 1,
+  minutes: 5,
+  nodes: 1,
+  images: [],
+  module: 'clusters',
+  start: { swarm: false },
+  locale: 'en',
+  intro: '',
+  steps: [{ id: 'why', title: 'Why', html: '', blocks: [], hints: [], checks: [], quizzes: [QUIZ], task: false }],
+};
+
+/** An engine that is a worker of a swarm and holds nothing else; records `swarm leave`. */
+function workerEngine() {
+  const engine = {
+    left: false,
+    info: async () => ({ Swarm: { LocalNodeState: engine.left ? 'inactive' : 'active', ControlAvailable: false } }),
+    listContainers: async () => [],
+    listImages: async () => [],
+    listNetworks: async () => [],
+    listVolumes: async () => ({ Volumes: [] }),
+    getEvents: async () => Promise.reject(new Error('no events in this test')),
+    swarmLeave: async () => void (engine.left = true),
+  };
+  return engine;
+}
+
+function session(nodes: SessionNode[]) {
+  const sent: ServerMessage[] = [];
+  const context: SessionContext = {
+    learner: 'me',
+    nodes: () => nodes,
+    node: (name) => nodes.find((node) => node.name === name),
+    onNodesChanged: () => ({ dispose: () => undefined }),
+    ensureNodes: async () => undefined,
+    send: (message) => void sent.push(message),
+    onCommand: () => ({ dispose: () => undefined }),
+    history: [],
+    log: () => undefined,
+  };
+  const store = sqliteProgressStore(new Database(':memory:'));
+  const service = new LessonsService(context, { library: new LessonLibrary([lesson]), store });
+  return { service, sent, store };
+}
+
+let dispose: (() => void) | undefined;
+afterEach(() => dispose?.());
+
+describe('LessonsService', () => {
+  it('keeps quiz answers and completes a step of quizzes only once its answer is right', async () => {
+    const { service, sent, store } = session([]);
+    dispose = () => service.dispose();
+    service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why' });
+    service.handle({ type: 'quiz-answer', lessonId: 'swarm', stepId: 'why', quiz: 0, choice: 0 });
+    expect(store.progress('me', 'swarm')).toMatchObject({ completedSteps: [], quizAnswers: [{ stepId: 'why', quiz: 0, choice: 0 }] });
+    service.handle({ type: 'quiz-answer', lessonId: 'swarm', stepId: 'why', quiz: 0, choice: 1 });
+    expect(store.progress('me', 'swarm').completedSteps).toEqual(['why']);
+    expect(sent.filter((message) => message.type === 'progress').at(-1)).toMatchObject({ completedSteps: ['why'], quizAnswers: [{ choice: 1 }] });
+    service.handle({ type: 'quiz-answer', lessonId: 'swarm', stepId: 'why', quiz: 3, choice: 0 });
+    expect(sent.at(-1)).toMatchObject({ type: 'error', code: 'LESSON_NOT_FOUND' });
+  });
+
+  it('offers to take the nodes out of a swarm when the lesson opens, and does so on lesson-prepare', async () => {
+    const engine = workerEngine();
+    const node = { name: 'node1', engine: engine as unknown as Docker } as SessionNode;
+    const { service, sent } = session([node]);
+    dispose = () => service.dispose();
+    service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why' });
+    await vi.waitFor(() => expect(sent.some((message) => message.type === 'lesson-start')).toBe(true));
+    expect(sent.find((message) => message.type === 'lesson-start')).toMatchObject({
+      actions: [{ node: 'node1', kind: 'leave-swarm', description: 'node1: leave its swarm (it is a worker)' }],
+    });
+    // Selecting another step of the same lesson does not ask again.
+    const offers = () => sent.filter((message) => message.type === 'lesson-start').length;
+    service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why' });
+    service.handle({ type: 'lesson-prepare', lessonId: 'swarm' });
+    await vi.waitFor(() => expect(offers()).toBe(2));
+    expect(engine.left).toBe(true);
+    expect(sent.filter((message) => message.type === 'lesson-start').at(-1)).toMatchObject({ actions: [], failures: [] });
+  });
+});
