@@ -92,5 +92,10 @@ describe('LessonsService', () => {
     await vi.waitFor(() => expect(offers()).toBe(2));
     expect(engine.left).toBe(true);
     expect(sent.filter((message) => message.type === 'lesson-start').at(-1)).toMatchObject({ actions: [], failures: [] });
+    // Back in a swarm and opened again by the learner: offered again.
+    engine.left = false;
+    service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why', opened: true });
+    await vi.waitFor(() => expect(offers()).toBe(3));
+    expect(sent.filter((message) => message.type === 'lesson-start').at(-1)).toMatchObject({ actions: [{ kind: 'leave-swarm' }] });
   });
 });

@@ -76,7 +76,7 @@ export class LessonsService implements SessionService {
   handle(message: ClientMessage): boolean {
     switch (message.type) {
       case 'lesson-select':
-        this.#select(message.lessonId, message.stepId);
+        this.#select(message.lessonId, message.stepId, message.opened === true);
         return true;
       case 'check-now':
         void this.judge();
@@ -138,15 +138,16 @@ export class LessonsService implements SessionService {
     }
   }
 
-  #select(lessonId: string, stepId: string): void {
+  #select(lessonId: string, stepId: string, reopened: boolean): void {
     const lesson = this.deps.library.original(lessonId);
     const step = lesson?.steps.find((candidate) => candidate.id === stepId);
     if (!lesson || !step) {
       this.context.send({ type: 'error', code: 'LESSON_NOT_FOUND', message: `${ERRORS.LESSON_NOT_FOUND.message} (${lessonId}/${stepId})` });
       return;
     }
-    const opened = this.#selection?.lesson.id !== lessonId;
-    const same = !opened && this.#selection?.step.id === stepId;
+    const other = this.#selection?.lesson.id !== lessonId;
+    const opened = other || reopened;
+    const same = !other && this.#selection?.step.id === stepId;
     if (!same) this.#selection = { lesson, step, since: Date.now() };
     // Judged meanwhile: checks about nodes still starting say so until they are ready.
     const ready = this.context.ensureNodes(lesson.nodes);

@@ -43,7 +43,13 @@ export type LessonProgress = z.infer<typeof LessonProgress>;
 
 // ---- WebSocket messages (members of the unions in messages.ts) ----------------------------
 
-export const LessonSelectMessage = z.object({ type: z.literal('lesson-select'), lessonId: Slug, stepId: Slug });
+export const LessonSelectMessage = z.object({
+  type: z.literal('lesson-select'),
+  lessonId: Slug,
+  stepId: Slug,
+  /** The learner has just opened the lesson (not a step change or a reconnection): check its start state again. */
+  opened: z.boolean().optional(),
+});
 export const CheckNowMessage = z.object({ type: z.literal('check-now') });
 export const LessonResetMessage = z.object({ type: z.literal('lesson-reset'), lessonId: Slug });
 /** The learner picked a choice of a quiz of a step; kept in their progress. */

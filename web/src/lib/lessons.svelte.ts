@@ -45,6 +45,9 @@ export class Lessons {
   /** The current step's failing checks about an explorer element, which the explorer marks. */
   readonly failingChecks = $derived(failingChecks(this.stepVerdicts?.verdicts ?? []));
 
+  /** Opened since the last lesson-select. */
+  #opened = false;
+
   constructor(private readonly send: (message: ClientMessage) => void) {}
 
   /** Verdicts and progress from the server. */
@@ -82,6 +85,7 @@ export class Lessons {
     this.quizAnswers = detail.progress.quizAnswers;
     if (!sameLesson) {
       this.start = undefined;
+      this.#opened = true;
       const { steps } = detail.lesson;
       const current = steps.findIndex((step) => step.id === detail.progress.currentStep);
       const firstOpen = steps.findIndex((step) => !detail.progress.completedSteps.includes(step.id));
@@ -106,7 +110,10 @@ export class Lessons {
 
   /** Tells the server which step to judge; sent on every step change and (re)connection. */
   selectCurrent(): void {
-    if (this.lesson && this.step) this.send({ type: 'lesson-select', lessonId: this.lesson.id, stepId: this.step.id });
+    if (!this.lesson || !this.step) return;
+    // The first selection after opening asks the server to compare the nodes with the lesson's start state.
+    this.send({ type: 'lesson-select', lessonId: this.lesson.id, stepId: this.step.id, ...(this.#opened ? { opened: true } : {}) });
+    this.#opened = false;
   }
 
   /** The learner's answer to quiz `quiz` of the current step; kept by the server. */
