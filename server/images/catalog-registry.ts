@@ -113,7 +113,7 @@ async function fill(
     for (const entry of CATALOG) {
       const source = images.get(entry.definition);
       if (!source) throw new Error(`catalog: no image for ${entry.name}:${entry.tag} (${entry.definition})`);
-      const repo = `${registry}/library/${entry.name}`;
+      const repo = `${registry}/${entry.name.includes('/') ? entry.name : `library/${entry.name}`}`;
       await docker.getImage(source).tag({ repo, tag: entry.tag });
       try {
         await pushWithRetry(docker, repo, entry.tag);

@@ -8,10 +8,11 @@ describe('catalogImageFor', () => {
     }
     expect(catalogImageFor('python:3-slim')).toMatchObject({ definition: 'python-slim' });
     expect(catalogImageFor('registry:2')).toMatchObject({ definition: 'registry' });
+    expect(catalogImageFor('docker.io/slipway/git-server')).toMatchObject({ definition: 'git-server' });
   });
 
   it('finds nothing for images or tags that are not in the catalog', () => {
-    for (const reference of ['alpine', 'nginx:1.25', 'registry', 'ghcr.io/library/nginx', 'someone/nginx', 'NGINX']) {
+    for (const reference of ['alpine', 'nginx:1.25', 'registry', 'ghcr.io/library/nginx', 'someone/nginx', 'slipway/nginx', 'NGINX']) {
       expect(catalogImageFor(reference)).toBeUndefined();
     }
   });

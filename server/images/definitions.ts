@@ -47,6 +47,7 @@ export const DEFINITIONS: readonly Definition[] = [
   { name: 'python', kind: 'dockerfile', parent: 'base-trixie' },
   { name: 'python-slim', kind: 'dockerfile', parent: 'base-trixie-slim' },
   { name: 'registry', kind: 'dockerfile', parent: 'base-trixie-slim' },
+  { name: 'git-server', kind: 'dockerfile', parent: 'base-trixie-slim' },
 ];
 
 /** The image the sandbox containers run. */
@@ -55,7 +56,7 @@ export const SANDBOX_DEFINITION = 'sandbox';
 export const REGISTRY_DEFINITION = 'registry';
 
 export interface CatalogImage {
-  /** Docker Hub's name for it, without "library/" (e.g. "nginx"). */
+  /** Docker Hub's name for it, without "library/" (e.g. "nginx"); Slipway's own images are under "slipway/". */
   name: string;
   tag: string;
   definition: string;
@@ -79,6 +80,7 @@ export const CATALOG: readonly CatalogImage[] = [
   { name: 'python', tag: 'latest', definition: 'python' },
   { name: 'python', tag: '3-slim', definition: 'python-slim' },
   { name: 'registry', tag: '2', definition: 'registry' },
+  { name: 'slipway/git-server', tag: 'latest', definition: 'git-server' },
 ];
 
 /**
@@ -86,7 +88,7 @@ export const CATALOG: readonly CatalogImage[] = [
  * "nginx", "nginx:latest", "library/nginx", "docker.io/library/nginx:latest" all name nginx:latest.
  */
 export function catalogImageFor(reference: string): CatalogImage | undefined {
-  const match = /^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?(?:library\/)?([a-z0-9][a-z0-9._-]*)(?::([\w][\w.-]{0,127}))?$/.exec(
+  const match = /^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?(?:library\/)?((?:slipway\/)?[a-z0-9][a-z0-9._-]*)(?::([\w][\w.-]{0,127}))?$/.exec(
     reference.trim(),
   );
   if (!match) return undefined;
