@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineSnapshot } from '../checks/snapshot';
-import { planStart } from './start-state';
+import type Docker from 'dockerode';
+import { applyStart, planStart } from './start-state';
 
 const empty = (): EngineSnapshot => ({ containers: [], images: [], networks: [], volumes: [], swarm: { active: false, manager: false, nodes: [], services: [] } });
 const container = (name: string, ports: { hostPort?: number; containerPort: number }[] = []) => ({
@@ -36,5 +37,44 @@ describe('planStart', () => {
     ]);
     expect(actions[0]!.description).toBe('node1: remove container site (it publishes port 8080, which this lesson uses)');
     expect(planStart({ nodes: 1, start: {} }, { node1: node })).toEqual([]);
+  });
+});
+
+describe('applyStart', () => {
+  const leave = { node: 'node1', kind: 'leave-swarm', description: 'node1: leave its swarm (it is a manager)' } as const;
+  const hangUp = () => Promise.reject(new Error('socket hang up'));
+  /** An engine whose swarm leave answers with each of `answers` in turn, and whose info says `state`. */
+  const engine = (answers: Array<() => Promise<unknown>>, state: () => string) => {
+    let calls = 0;
+    const fake = {
+      swarmLeave: () => answers[calls++]!(),
+      info: async () => ({ Swarm: { LocalNodeState: state() } }),
+      leaves: () => calls,
+    };
+    return fake as unknown as Docker & { leaves: () => number };
+  };
+
+  it('counts a leave whose answer was lost as done when the node is out of the swarm', async () => {
+    const node = engine([hangUp], () => 'inactive');
+    expect(await applyStart([leave], () => node)).toEqual([]);
+    expect(node.leaves()).toBe(1);
+  });
+
+  it('tries once more when the node is still in the swarm, and reports a second failure', async () => {
+    let left = false;
+    const recovers = engine([hangUp, async () => { left = true; }], () => (left ? 'inactive' : 'active'));
+    expect(await applyStart([leave], () => recovers)).toEqual([]);
+    expect(recovers.leaves()).toBe(2);
+    const stuck = engine([hangUp, hangUp], () => 'active');
+    expect(await applyStart([leave], () => stuck)).toEqual(['node1: leave its swarm (it is a manager): socket hang up']);
+  });
+
+  it('counts a removal whose object is gone as done', async () => {
+    const gone = Object.assign(new Error('no such container'), { statusCode: 404 });
+    const node = {
+      getContainer: () => ({ remove: hangUp, inspect: () => Promise.reject(gone) }),
+    } as unknown as Docker;
+    const action = { node: 'node1', kind: 'remove-container', target: 'site', description: 'node1: remove container site' } as const;
+    expect(await applyStart([action], () => node)).toEqual([]);
   });
 });

@@ -56,20 +56,45 @@ function leaveSwarm(node: string, snapshot: EngineSnapshot): StartAction {
 const isTaskContainer = (snapshot: EngineSnapshot, name: string) =>
   snapshot.swarm.services.some((service) => name.startsWith(`${service.name}.`));
 
-/** Carries the actions out, in order; returns a line for each that failed. */
+/**
+ * Carries the actions out, in order; returns a line for each that failed. An action whose
+ * answer is lost (the engine closed the connection: seen once for a manager's forced swarm
+ * leave in a whole-course run) may still have done its work: what it is for is checked, and
+ * the action tried once more only if that does not hold yet.
+ */
 export async function applyStart(actions: readonly StartAction[], engineOf: (node: string) => Docker | undefined): Promise<string[]> {
   const failures: string[] = [];
   for (const action of actions) {
     const engine = engineOf(action.node);
     try {
       if (!engine) throw new Error(`${action.node} is not running`);
-      if (action.kind === 'leave-swarm') await engine.swarmLeave({ force: true });
-      else if (action.kind === 'remove-container') await engine.getContainer(action.target!).remove({ force: true });
-      else if (action.kind === 'remove-volume') await engine.getVolume(action.target!).remove();
-      else await engine.getNetwork(action.target!).remove();
+      await carryOut(action, engine).catch(async (error: unknown) => {
+        if (await achieved(action, engine).catch(() => false)) return;
+        await carryOut(action, engine).catch(async (again: unknown) => {
+          if (!(await achieved(action, engine).catch(() => false))) throw again ?? error;
+        });
+      });
     } catch (error) {
       failures.push(`${action.description}: ${(error as Error).message}`);
     }
   }
   return failures;
+}
+
+async function carryOut(action: StartAction, engine: Docker): Promise<void> {
+  if (action.kind === 'leave-swarm') await engine.swarmLeave({ force: true });
+  else if (action.kind === 'remove-container') await engine.getContainer(action.target!).remove({ force: true });
+  else if (action.kind === 'remove-volume') await engine.getVolume(action.target!).remove();
+  else await engine.getNetwork(action.target!).remove();
+}
+
+/** Whether the engine is already as the action wants it: out of the swarm, the object gone. */
+async function achieved(action: StartAction, engine: Docker): Promise<boolean> {
+  if (action.kind === 'leave-swarm') return ((await engine.info()) as { Swarm?: { LocalNodeState?: string } }).Swarm?.LocalNodeState === 'inactive';
+  const target = action.target!;
+  const object = action.kind === 'remove-container' ? engine.getContainer(target) : action.kind === 'remove-volume' ? engine.getVolume(target) : engine.getNetwork(target);
+  return object.inspect().then(
+    () => false,
+    (error: { statusCode?: number }) => error.statusCode === 404,
+  );
 }
