@@ -13,6 +13,8 @@ export class FakeTerminalProcess implements TerminalProcess {
   readonly #data = new Emitter<Uint8Array>();
   readonly #exit = new Emitter<number | null>();
   readonly #decoder = new TextDecoder();
+  /** A flood waiting for resume, as a blocked pipe waits (without spinning). */
+  #blocked: (() => void) | undefined;
 
   write(data: Uint8Array | string): void {
     this.input.push(typeof data === 'string' ? data : this.#decoder.decode(data));
@@ -30,6 +32,9 @@ export class FakeTerminalProcess implements TerminalProcess {
 
   resume(): void {
     this.paused = false;
+    const blocked = this.#blocked;
+    this.#blocked = undefined;
+    if (blocked) setImmediate(blocked);
   }
 
   onData(listener: (data: Uint8Array) => void): Disposable {
@@ -56,8 +61,8 @@ export class FakeTerminalProcess implements TerminalProcess {
   }
 
   /**
-   * Writes `chunk` over and over, like `yes`, honouring pause as a blocked pipe would. Returns
-   * a stop function and a counter of bytes produced.
+   * Writes `chunk` over and over, like `yes`, honouring pause as a blocked pipe would: paused,
+   * it waits for resume. Returns a stop function and a counter of bytes produced.
    */
   flood(chunk: Uint8Array): { stop: () => void; produced: () => number } {
     let produced = 0;
@@ -69,7 +74,8 @@ export class FakeTerminalProcess implements TerminalProcess {
         produced += chunk.byteLength;
         this.emit(chunk);
       }
-      setImmediate(tick);
+      if (this.paused) this.#blocked = tick;
+      else setImmediate(tick);
     };
     setImmediate(tick);
     return { stop: () => void (running = false), produced: () => produced };

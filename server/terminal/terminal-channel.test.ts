@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FLOW_CONTROL, decodeTerminalFrame, type ErrorCode, type ServerMessage } from '../protocol/index';
 import { FakeTerminalProcess } from './fake-terminal-process';
 import { MIRROR_FLOW } from './screen-mirror';
-import { PROMPT_WAIT_MS, TerminalChannel, type TerminalSize, type Viewer } from './terminal-channel';
+import { DETACHED_OUTPUT, PROMPT_WAIT_MS, TerminalChannel, type TerminalSize, type Viewer } from './terminal-channel';
 
 const { Terminal } = xtermHeadless;
 const utf8 = new TextEncoder();
@@ -147,14 +147,66 @@ describe('TerminalChannel', () => {
     flood.stop();
   });
 
-  it('keeps a shell running while nobody watches, at the pace of the mirror', async () => {
-    const { shell } = await open();
+  it('keeps a shell at the pace of the mirror under a viewer that acknowledges at once', async () => {
+    const { channel, shell } = await open();
+    await channel.attach({ sendFrame: (frame) => channel.acknowledge(frame.byteLength - 1), sendMessage: () => undefined });
     const flood = shell().flood(utf8.encode('y\r\n'.repeat(4096)));
     // Produces far more than the mirror may queue, so the mirror must have paused and resumed it.
     await vi.waitFor(() => expect(flood.produced()).toBeGreaterThan(4 * MIRROR_FLOW.HIGH_WATERMARK), { timeout: 10_000 });
     expect(shell().pauses).toBeGreaterThan(0);
     flood.stop();
     await vi.waitFor(() => expect(shell().paused).toBe(false));
+  });
+
+  describe('while nobody watches', () => {
+    // Faked after open() (which polls with timers); xterm's own parsing timers are faked too,
+    // and run as the clock is advanced.
+    const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    afterEach(() => vi.useRealTimers());
+
+    it('feeds output to the mirror once per window, not per chunk', async () => {
+      const { channel, shell } = await open();
+      const marks: string[] = [];
+      channel.parser.registerOscHandler(633, (data) => marks.push(data) > 0);
+      fakeClock();
+      shell().emit('\x1b]633;A\x07');
+      shell().emit('\x1b]633;B\x07');
+      vi.advanceTimersByTime(DETACHED_OUTPUT.WINDOW_MS - 1);
+      expect(marks).toEqual([]);
+      // The window ends; xterm parses what it was given a tick later.
+      vi.advanceTimersByTime(2);
+      expect(marks).toEqual(['A', 'B']);
+    });
+
+    it('holds a flooding shell at the budget each window, and lets it go on after each', async () => {
+      const { shell } = await open();
+      fakeClock();
+      const chunk = new Uint8Array(4096).fill(0x79);
+      for (let window = 0; window < 3; window++) {
+        let sent = 0;
+        while (!shell().paused) {
+          shell().emit(chunk);
+          sent += chunk.byteLength;
+        }
+        expect(sent).toBe(DETACHED_OUTPUT.MAX_BYTES);
+        vi.advanceTimersByTime(DETACHED_OUTPUT.WINDOW_MS);
+        expect(shell().paused).toBe(false);
+      }
+    });
+
+    it('lets a held shell go at once when a viewer attaches, whose replay has the held output', async () => {
+      const { channel, shell } = await open();
+      shell().emit('held ');
+      shell().emit(new Uint8Array(DETACHED_OUTPUT.MAX_BYTES).fill(0x2e));
+      expect(shell().paused).toBe(true);
+      const viewer = new FakeViewer();
+      await channel.attach(viewer);
+      expect(shell().paused).toBe(false);
+      expect(viewer.text.startsWith('held ...')).toBe(true);
+      // Attached again: output goes out at once, as before.
+      shell().emit('k');
+      expect(viewer.text.endsWith('k')).toBe(true);
+    });
   });
 
   it('replays prior output exactly once to a viewer that attaches mid-stream', async () => {

@@ -3,8 +3,10 @@
  *
  * Output goes two ways: every byte into the screen mirror, and, while a viewer is attached,
  * into frames of at most one batch window. The shell is paused while the viewer has more
- * than the high watermark unacknowledged, or while the mirror has fallen behind parsing;
- * with nobody watching it runs at the mirror's pace, never blocked for want of a viewer.
+ * than the high watermark unacknowledged, or while the mirror has fallen behind parsing.
+ * With nobody watching, output is gathered and fed to the mirror once per detached window,
+ * at most DETACHED_OUTPUT.MAX_BYTES a window: the shell goes on, never blocked for want of a
+ * viewer, but a flood in a closed page costs a fraction of a core rather than all of one.
  *
  * A viewer that attaches is sent `attached`, then the mirror's snapshot, then live output
  * from exactly the point the snapshot covers. The channel outlives viewers: the session
@@ -52,6 +54,18 @@ export interface TerminalChannelOptions {
 // Why the shell is paused; it runs only when no reason holds.
 const VIEWER_BEHIND = 1;
 const MIRROR_BEHIND = 2;
+const DETACHED_BUDGET = 4;
+
+/**
+ * Output while no viewer is attached: one mirror write per window instead of one per chunk,
+ * and at most MAX_BYTES a window (256 KiB/s, where the mirror parses `yes` at about 5 MB/s on
+ * a core of its own), so that nobody's closed page takes the event loop from attached learners.
+ * A build log or `ping` stays far below it; a detached flood waits, losing nothing.
+ */
+export const DETACHED_OUTPUT = {
+  WINDOW_MS: 250,
+  MAX_BYTES: 64 * 1024,
+} as const;
 
 /** Keystrokes kept while a shell starts (typed right after a restart), then written to it. */
 const STARTING_INPUT_LIMIT = 64 * 1024;
@@ -91,6 +105,10 @@ export class TerminalChannel {
   #batch: Uint8Array[] = [];
   #batchBytes = 0;
   #batchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Output gathered for the mirror while detached, written when the window ends. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  #heldTimer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
 
   constructor(options: TerminalChannelOptions) {
@@ -130,8 +148,10 @@ export class TerminalChannel {
       previous.sendMessage({ type: 'error', code: 'REPLACED', message: ERRORS.REPLACED.message });
       previous.close?.('REPLACED');
     }
-    // Whatever is batched is older than the snapshot below, which covers it.
+    // Whatever is batched is older than the snapshot below, which covers it; what was held
+    // while detached goes into the mirror first, so the snapshot covers that too.
     this.#discardBatch();
+    this.#feedMirror();
     this.#viewer = viewer;
     this.#flow.reset();
     if (size) this.resize(size.cols, size.rows);
@@ -229,14 +249,17 @@ export class TerminalChannel {
     this.#attachments++;
     this.#viewer = undefined;
     this.#discardBatch();
+    clearTimeout(this.#heldTimer);
+    this.#held = [];
+    this.#heldBytes = 0;
     this.#dropStartingInput();
     this.#stopProcess();
     this.#mirror.dispose();
   }
 
   readonly #output = (data: Uint8Array): void => {
+    if (!this.#viewer) return this.#hold(data);
     this.#mirror.write(data);
-    if (!this.#viewer) return;
     this.#batch.push(data);
     this.#batchBytes += data.byteLength;
     if (this.#replaying) return;
@@ -257,6 +280,24 @@ export class TerminalChannel {
     this.#batchTimer = setTimeout(this.#windowEnded, FLOW_CONTROL.BATCH_WINDOW_MS);
   };
 
+  /** Detached output: kept for the mirror until the window ends; past the budget the shell waits. */
+  #hold(data: Uint8Array): void {
+    this.#held.push(data);
+    this.#heldBytes += data.byteLength;
+    this.#heldTimer ??= setTimeout(this.#feedMirror, DETACHED_OUTPUT.WINDOW_MS);
+    if (this.#heldBytes >= DETACHED_OUTPUT.MAX_BYTES) this.#pause(DETACHED_BUDGET);
+  }
+
+  /** Writes what was held into the mirror at once, and lets the shell go on. */
+  readonly #feedMirror = (): void => {
+    clearTimeout(this.#heldTimer);
+    this.#heldTimer = undefined;
+    if (this.#heldBytes > 0) this.#mirror.write(concat(this.#held, this.#heldBytes));
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#resume(DETACHED_BUDGET);
+  };
+
   readonly #exited = (exitCode: number | null): void => {
     this.#stopProcess();
     this.#state = 'exited';
@@ -268,7 +309,7 @@ export class TerminalChannel {
 
   readonly #flush = (): void => {
     if (!this.#viewer || this.#replaying || this.#batchBytes === 0) return;
-    const data = this.#batch.length === 1 ? this.#batch[0]! : concat(this.#batch, this.#batchBytes);
+    const data = concat(this.#batch, this.#batchBytes);
     this.#batch = [];
     this.#batchBytes = 0;
     this.#send(data);
@@ -327,7 +368,9 @@ export class TerminalChannel {
   }
 }
 
+/** One chunk is returned as it is. */
 function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   const joined = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
