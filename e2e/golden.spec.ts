@@ -58,6 +58,8 @@ test.beforeAll(async () => {
     maxNodes,
     poolSize: 0,
     idleTimeoutMs: 3_600_000,
+    maxLifetimeMs: 24 * 3_600_000,
+    reclaimGraceMs: 3_600_000,
     ...sandboxEngineOptions(prepared.engine, E2E_INSTANCE, config.sandbox),
   });
   // The lessons as this machine's learners get them: its kernel picks their variants.

@@ -27,3 +27,12 @@ describe('configuration of the boundary', () => {
     expect(() => loadConfig({ SLIPWAY_ALLOW_UNISOLATED_ENGINE: 'yes' })).toThrow(/SLIPWAY_ALLOW_UNISOLATED_ENGINE/);
   });
 });
+
+describe('configuration of fairness', () => {
+  it('reads the maximum session lifetime and the reclaim grace as durations, with defaults', () => {
+    expect(loadConfig({})).toMatchObject({ maxLifetimeMs: 8 * 3_600_000, reclaimGraceMs: 10 * 60_000 });
+    expect(loadConfig({ SLIPWAY_MAX_SESSION_LIFETIME: '90s', SLIPWAY_RECLAIM_GRACE: '30s' })).toMatchObject({ maxLifetimeMs: 90_000, reclaimGraceMs: 30_000 });
+    expect(() => loadConfig({ SLIPWAY_MAX_SESSION_LIFETIME: 'forever' })).toThrow(/SLIPWAY_MAX_SESSION_LIFETIME/);
+    expect(() => loadConfig({ SLIPWAY_RECLAIM_GRACE: '10' })).toThrow(/SLIPWAY_RECLAIM_GRACE/);
+  });
+});

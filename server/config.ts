@@ -46,6 +46,10 @@ const Environment = z.object({
   /** Whether the kernel has IPVS (swarm routing mesh): detected (auto), or forced on/off. */
   SLIPWAY_IPVS: z.enum(['auto', 'on', 'off']).default('auto'),
   SLIPWAY_IDLE_TIMEOUT: duration.prefault('2h'),
+  /** A session is released this long after it began, even while its page is open. */
+  SLIPWAY_MAX_SESSION_LIFETIME: duration.prefault('8h'),
+  /** Near the maximum, a session whose page has been closed this long is released first. */
+  SLIPWAY_RECLAIM_GRACE: duration.prefault('10m'),
   SLIPWAY_SANDBOX_MEMORY: byteSize.prefault('3g'),
   SLIPWAY_SANDBOX_STORAGE: byteSize.prefault('4g'),
   SLIPWAY_SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
@@ -105,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxNodes: values.SLIPWAY_MAX_NODES,
     ipvs: values.SLIPWAY_IPVS,
     idleTimeoutMs: values.SLIPWAY_IDLE_TIMEOUT,
+    maxLifetimeMs: values.SLIPWAY_MAX_SESSION_LIFETIME,
+    reclaimGraceMs: values.SLIPWAY_RECLAIM_GRACE,
     sandbox: {
       memoryBytes: values.SLIPWAY_SANDBOX_MEMORY,
       storageBytes: values.SLIPWAY_SANDBOX_STORAGE,

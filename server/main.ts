@@ -48,10 +48,13 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
     maxNodes: config.maxNodes,
     poolSize: config.poolSize,
     idleTimeoutMs: config.idleTimeoutMs,
+    maxLifetimeMs: config.maxLifetimeMs,
+    reclaimGraceMs: config.reclaimGraceMs,
     ...sandboxEngineOptions(prepared.engine, config.instance, config.sandbox, log),
     memoryAvailable: () => memoryAllowsAnotherSandbox(),
     log,
-    onExpired: (learner) => app.expire(learner),
+    onEnded: (learner, reason) => app.ended(learner, reason),
+    onEnding: (learner, inMs) => app.ending(learner, inMs),
   });
   // The sandboxes share this machine's kernel (the engine is local): its features pick the
   // lessons' variants, such as the swarm routing mesh with IPVS or host-mode ports without.

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import type { Log } from '../log';
 import { ERRORS, MAX_CLIENT_FRAME_BYTES, WS_PATH, type ErrorCode } from '../protocol';
-import type { SandboxManager } from '../sandbox/manager';
+import type { EndReason, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { learnerKey } from '../sandbox/spec';
 import { WEB_OUT_DIR } from '../setup/web-build';
@@ -197,8 +197,11 @@ export function createApp({ config, manager, services = [], routes = [], log, we
       const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
       return `http://${shownHost}:${config.port}`;
     },
-    expire(learner: string): void {
-      hub.expire(learner);
+    ended(learner: string, reason: EndReason): void {
+      hub.ended(learner, reason);
+    },
+    ending(learner: string, inMs: number): void {
+      hub.ending(learner, inMs);
     },
     async close(): Promise<void> {
       hub.closeAll('SHUTTING_DOWN');

@@ -18,7 +18,7 @@ import {
   type ErrorCode,
   type ServerMessage,
 } from '../protocol';
-import type { Sandbox, SandboxManager } from '../sandbox/manager';
+import type { EndReason, Sandbox, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { LearnerSession } from '../session/learner-session';
 import type { Log } from '../log';
@@ -80,25 +80,30 @@ export class LearnerHub {
       learner.session?.detach(viewer);
     });
 
-    if (this.manager.takeExpired(key)) {
-      send(socket, { type: 'sandbox', state: 'expired', detail: ERRORS.SANDBOX_EXPIRED.message });
-      close(socket, 'SANDBOX_EXPIRED');
-      return;
-    }
+    // A session released while the page was closed: reclaimed ones get a new sandbox at once
+    // (the learner did nothing wrong), the others a stop screen saying why.
+    const ended = this.manager.takeEnded(key);
+    if (ended === 'SANDBOX_RECLAIMED') send(socket, { type: 'notice', code: ended, message: ERRORS[ended].message });
+    else if (ended) return stopped(socket, ended);
     void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, progress(socket)));
   }
 
-  /** The learner's sandbox was reaped: close their terminals and tell their page. */
-  expire(key: string): void {
+  /** The learner's session was released unasked: close their terminals and tell their page. */
+  ended(key: string, reason: EndReason): void {
     const learner = this.#learners.get(key);
     if (!learner) return;
     this.#disposeSession(learner);
     this.#learners.delete(key);
     if (!learner.socket) return;
     // Told now, so the next connection gets a fresh sandbox rather than the notice again.
-    this.manager.takeExpired(key);
-    send(learner.socket, { type: 'sandbox', state: 'expired', detail: ERRORS.SANDBOX_EXPIRED.message });
-    close(learner.socket, 'SANDBOX_EXPIRED');
+    this.manager.takeEnded(key);
+    stopped(learner.socket, reason);
+  }
+
+  /** The learner's session reaches its lifetime in `inMs`: their page says so. */
+  ending(key: string, inMs: number): void {
+    const socket = this.#learners.get(key)?.socket;
+    if (socket) send(socket, { type: 'session-ending', inMs });
   }
 
   closeAll(code: ErrorCode): void {
@@ -159,6 +164,9 @@ export class LearnerHub {
     }
     if (learner.socket !== socket || !learner.session) return;
     send(socket, { type: 'sandbox', state: 'ready' });
+    // A page opened within the last minutes of the session's lifetime is warned too.
+    const inMs = this.manager.endingIn(key, Date.now());
+    if (inMs !== undefined) send(socket, { type: 'session-ending', inMs });
     await learner.session.attach(viewer);
   }
 
@@ -239,6 +247,12 @@ function tooSlow(socket: WebSocket, limits: SocketQueueLimits): void {
   if (socket.readyState !== socket.OPEN) return;
   close(socket, 'TOO_SLOW');
   setTimeout(() => socket.terminate(), limits.CHECK_MS).unref();
+}
+
+/** The page's session ended for `reason`: it shows why, and offers a new sandbox. */
+function stopped(socket: WebSocket, reason: EndReason): void {
+  send(socket, { type: 'sandbox', state: 'expired', reason, detail: ERRORS[reason].message });
+  close(socket, reason);
 }
 
 function progress(socket: WebSocket) {

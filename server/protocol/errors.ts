@@ -39,6 +39,16 @@ export const ERRORS = {
     close: 4410,
     message: 'Your sandbox was removed after a long time without use. Start a new one to continue.',
   },
+  SESSION_LIFETIME_ENDED: {
+    status: 410,
+    close: 4411,
+    message: 'Your sandbox reached the longest time a session may last, so it was removed. Your lesson progress is kept: start a new sandbox to continue.',
+  },
+  SANDBOX_RECLAIMED: {
+    status: 410,
+    close: 4412,
+    message: 'Your previous sandbox was removed while this page was closed, because Slipway was full. This is a new one; your lesson progress is kept.',
+  },
   UNAUTHENTICATED: {
     status: 401,
     close: 4401,

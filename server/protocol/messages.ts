@@ -76,7 +76,13 @@ export const ServerMessage = z.discriminatedUnion('type', [
     detail: z.string().optional(),
     /** Whether the sandbox came ready-made from the warm pool. */
     warm: z.boolean().optional(),
+    /** Why it stopped, when the state has more than one cause (`expired`: idleness or the lifetime). */
+    reason: errorCode.optional(),
   }),
+  // the session reaches its maximum lifetime in `inMs`: its sandbox is then removed
+  z.object({ type: z.literal('session-ending'), inMs: z.number().int().nonnegative() }),
+  // something the learner should know that asks nothing of them (their sandbox was reclaimed)
+  z.object({ type: z.literal('notice'), code: errorCode, message: z.string() }),
   z.object({
     type: z.literal('terminal'),
     channel,

@@ -39,6 +39,8 @@ describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager nodes (real engine)', { timeo
       maxNodes: 2,
       poolSize: 0,
       idleTimeoutMs: 3_600_000,
+      maxLifetimeMs: 24 * 3_600_000,
+      reclaimGraceMs: 3_600_000,
     });
     await manager.start();
   });

@@ -2,12 +2,25 @@
  * Owns every sandbox on the engine: each learner's nodes (node1, and the more a lesson or
  * the learner asks for, all on the learner's own network), plus a small warm pool of
  * node1s. Sandboxes are found again by their labels and names after a Slipway restart,
- * reaped after a configured idle time, and limited to a configured number.
+ * limited to a configured number, and released after a configured idle time, at the
+ * maximum session lifetime, or, near the maximum number, sooner when their page is closed.
  */
 import type Docker from 'dockerode';
-import { FIRST_NODE, SlipwayError, nodeIndex } from '../protocol';
+import { FIRST_NODE, SlipwayError, nodeIndex, type ErrorCode } from '../protocol';
 import type { CgroupDelegation } from './cgroups';
-import { idleSessions, planAcquire, planAddNode, poolShortfall, type Capacity } from './policy';
+import {
+  adoptedStart,
+  idleSessions,
+  lifetimeDecisions,
+  lifetimeLeft,
+  lifetimeWarningMs,
+  planAcquire,
+  planAddNode,
+  poolShortfall,
+  reclaimShortfall,
+  reclaimable,
+  type Capacity,
+} from './policy';
 import {
   CATALOG_ALIAS,
   LABELS,
@@ -40,7 +53,20 @@ interface Session {
   /** By node name; node1 is always there. */
   nodes: Map<string, Sandbox>;
   lastActive: number;
+  /** When it began, for the maximum lifetime (ms since epoch). */
+  startedAt: number;
+  /** Its page was told the lifetime's end is near. */
+  warned: boolean;
 }
+
+/** Why a session was released without being asked: idleness, its lifetime, or room for others. */
+export type EndReason = Extract<ErrorCode, 'SANDBOX_EXPIRED' | 'SESSION_LIFETIME_ENDED' | 'SANDBOX_RECLAIMED'>;
+
+const END_LOG: Record<EndReason, string> = {
+  SANDBOX_EXPIRED: 'reaping the idle session',
+  SESSION_LIFETIME_ENDED: 'ending, at the maximum lifetime, the session',
+  SANDBOX_RECLAIMED: 'reclaiming, near the maximum, the closed page’s session',
+};
 
 export interface SandboxManagerOptions {
   /** Labels every sandbox and network, so several Slipways can share one engine. */
@@ -55,6 +81,10 @@ export interface SandboxManagerOptions {
   maxNodes: number;
   poolSize: number;
   idleTimeoutMs: number;
+  /** A session older than this is released, watched or not. */
+  maxLifetimeMs: number;
+  /** Near the maximum, a session whose page has been closed this long is released first. */
+  reclaimGraceMs: number;
   /** Gives each sandbox a cgroup subtree of its own; null where the engine's host is not ours. */
   cgroups: CgroupDelegation | null;
   /** Each sandbox's own file system gets a quota: the image's size plus limits.diskBytes. */
@@ -64,13 +94,18 @@ export interface SandboxManagerOptions {
   /** False while the machine is short of memory (config.ts: memoryAllowsAnotherSandbox). */
   memoryAvailable?: () => boolean;
   log?: (line: string) => void;
-  /** Called after a sandbox is removed for idleness, so open terminals can be closed. */
-  onExpired?: (learner: string) => void;
+  /** Called as a session is released unasked (before its sandboxes go), so its terminals can be closed. */
+  onEnded?: (learner: string, reason: EndReason) => void;
+  /** Called once when a session's lifetime ends in `inMs`, so its page can say so. */
+  onEnding?: (learner: string, inMs: number) => void;
 }
 
 const REFILL_DELAY_MS = 3000;
-/** Often enough that a sandbox outlives its idle timeout by a third at most, and never busier than 1 s. */
-const reapIntervalMs = (idleTimeoutMs: number) => Math.min(30_000, Math.max(1000, Math.floor(idleTimeoutMs / 3)));
+/**
+ * Often enough that a session outlives its idle timeout, lifetime warning or reclaim grace by
+ * a third of it at most, never less often than every 30 s, and never busier than 1 s.
+ */
+const reapIntervalMs = (...durations: number[]) => Math.min(30_000, Math.max(1000, Math.floor(Math.min(...durations) / 3)));
 
 export class SandboxManager {
   readonly #sessions = new Map<string, Session>();
@@ -78,7 +113,8 @@ export class SandboxManager {
   readonly #acquiring = new Map<string, Promise<Sandbox>>();
   /** Nodes being added, by container name, so a second request for one waits for the first. */
   readonly #adding = new Map<string, Promise<Sandbox>>();
-  readonly #expired = new Set<string>();
+  /** Why each learner's last session ended while they were away, until their page is told. */
+  readonly #ended = new Map<string, EndReason>();
   /** Open pages per learner; kept apart from sessions because a page connects before its sandbox exists. */
   readonly #viewers = new Map<string, number>();
   #starting = 0;
@@ -110,9 +146,10 @@ export class SandboxManager {
       this.#diskQuotaBytes = Size + this.options.limits.diskBytes;
     }
     await this.#adopt();
+    const { idleTimeoutMs, maxLifetimeMs, reclaimGraceMs } = this.options;
     this.#reaper = setInterval(() => {
-      this.reapIdle(Date.now()).catch((error: Error) => this.#log(`reaping failed: ${error.message}`));
-    }, reapIntervalMs(this.options.idleTimeoutMs));
+      this.reap(Date.now()).catch((error: Error) => this.#log(`reaping failed: ${error.message}`));
+    }, reapIntervalMs(idleTimeoutMs, lifetimeWarningMs(maxLifetimeMs), reclaimGraceMs));
     this.#reaper.unref();
     this.refillPool();
   }
@@ -135,9 +172,19 @@ export class SandboxManager {
     return nodes.sort((a, b) => nodeIndex(a.node) - nodeIndex(b.node));
   }
 
-  /** True once: the learner's sandbox was reaped since they last connected. */
-  takeExpired(learner: string): boolean {
-    return this.#expired.delete(learner);
+  /** Once: why the learner's session was released unasked since they last connected. */
+  takeEnded(learner: string): EndReason | undefined {
+    const reason = this.#ended.get(learner);
+    this.#ended.delete(learner);
+    return reason;
+  }
+
+  /** Milliseconds until the learner's session reaches its lifetime, when its page is to be warned now. */
+  endingIn(learner: string, now: number): number | undefined {
+    const session = this.#sessions.get(learner);
+    if (!session) return undefined;
+    const left = lifetimeLeft(session.startedAt, now, this.options.maxLifetimeMs);
+    return left <= lifetimeWarningMs(this.options.maxLifetimeMs) ? Math.max(0, left) : undefined;
   }
 
   /** The learner's sandbox: their own if it exists, else one from the pool, else a new one. */
@@ -165,6 +212,11 @@ export class SandboxManager {
 
   /** Starts node `name` (node2 ...) on the learner's network; the session must exist. */
   addNode(learner: string, name: string): Promise<Sandbox> {
+    return this.#addNode(learner, name, true);
+  }
+
+  /** With `mayReclaim`, at the maximum, reclaims a closed page's session to make room first. */
+  #addNode(learner: string, name: string, mayReclaim: boolean): Promise<Sandbox> {
     const session = this.#sessions.get(learner);
     if (!session) return Promise.reject(new SlipwayError('SANDBOX_FAILED', `learner ${learner.slice(0, 8)} has no session to add ${name} to`));
     const existing = session.nodes.get(name);
@@ -174,7 +226,13 @@ export class SandboxManager {
     if (pending) return pending;
     const plan = planAddNode(session.nodes.size + this.#addingFor(learner), this.options.maxNodes, this.#capacity());
     if (plan === 'node-limit') return Promise.reject(new SlipwayError('NODE_LIMIT_REACHED', `at most ${this.options.maxNodes}`));
-    if (plan === 'full') return Promise.reject(new SlipwayError('SANDBOX_LIMIT_REACHED'));
+    if (plan === 'full') {
+      if (!mayReclaim) return Promise.reject(new SlipwayError('SANDBOX_LIMIT_REACHED'));
+      return this.#reclaimFor(1).then((freed) => {
+        if (!freed) throw new SlipwayError('SANDBOX_LIMIT_REACHED');
+        return this.#addNode(learner, name, false);
+      });
+    }
     const adding = this.#create(container, name, session.network)
       .then((sandbox) => {
         // Reset or reaped meanwhile: the node, and the old session's network, belong to nobody.
@@ -214,27 +272,29 @@ export class SandboxManager {
     return this.acquire(learner, progress);
   }
 
-  async reapIdle(now: number): Promise<string[]> {
-    const activity = [...this.#sessions.values()].map((session) => ({
-      key: session.key,
-      viewers: this.#viewers.get(session.key) ?? 0,
-      lastActive: session.lastActive,
-    }));
-    const idle = idleSessions(activity, now, this.options.idleTimeoutMs);
-    // Taken out before the first await: removing takes seconds, and a reap that starts
-    // meanwhile must not find (and reap) the same sessions again.
-    const reaped = idle.map((learner) => this.#sessions.get(learner)!);
-    for (const session of reaped) {
-      this.#sessions.delete(session.key);
-      this.#expired.add(session.key);
+  /**
+   * Releases the sessions past their lifetime, idle past the timeout, and, near the maximum,
+   * those of closed pages past the grace; warns those whose lifetime ends soon.
+   */
+  async reap(now: number): Promise<void> {
+    const sessions = [...this.#sessions.values()];
+    const lifetimes = lifetimeDecisions(sessions, now, this.options.maxLifetimeMs);
+    for (const key of lifetimes.warn) {
+      const session = this.#sessions.get(key)!;
+      session.warned = true;
+      this.options.onEnding?.(key, lifetimeLeft(session.startedAt, now, this.options.maxLifetimeMs));
     }
-    for (const session of reaped) {
-      this.#log(`reaping the idle session of ${session.key.slice(0, 8)} (${session.nodes.size} node(s))`);
-      this.options.onExpired?.(session.key);
-      await this.#removeSession(session);
+    const ending = new Map<string, EndReason>(lifetimes.ended.map((key) => [key, 'SESSION_LIFETIME_ENDED']));
+    for (const key of idleSessions(this.#activity(), now, this.options.idleTimeoutMs)) {
+      if (!ending.has(key)) ending.set(key, 'SANDBOX_EXPIRED');
     }
-    if (reaped.length > 0) this.refillPool();
-    return idle;
+    const freed = [...ending.keys()].reduce((sum, key) => sum + this.#sessions.get(key)!.nodes.size, 0);
+    const capacity = this.#capacity();
+    const remaining = this.#activity().filter((session) => !ending.has(session.key));
+    for (const key of reclaimable(remaining, now, this.options.reclaimGraceMs, reclaimShortfall({ ...capacity, total: capacity.total - freed }))) {
+      ending.set(key, 'SANDBOX_RECLAIMED');
+    }
+    await this.#end(ending);
   }
 
   /** Starts pool sandboxes one at a time until the pool is full; safe to call often. */
@@ -243,6 +303,38 @@ export class SandboxManager {
     this.#refilling = this.#fillPool().finally(() => {
       this.#refilling = null;
     });
+  }
+
+  /** Every session's viewers, last activity and nodes, for the policy. */
+  #activity() {
+    return [...this.#sessions.values()].map((session) => ({
+      key: session.key,
+      viewers: this.#viewers.get(session.key) ?? 0,
+      lastActive: session.lastActive,
+      nodes: session.nodes.size,
+    }));
+  }
+
+  /** At the maximum: reclaims closed pages' sessions to free `wanted` sandboxes; false when none could go. */
+  async #reclaimFor(wanted: number): Promise<boolean> {
+    const chosen = reclaimable(this.#activity(), Date.now(), this.options.reclaimGraceMs, wanted);
+    await this.#end(new Map(chosen.map((key) => [key, 'SANDBOX_RECLAIMED'])));
+    return chosen.length > 0;
+  }
+
+  /** Releases sessions unasked, remembering why for their learners' next page. */
+  async #end(ending: ReadonlyMap<string, EndReason>): Promise<void> {
+    // Taken out, and their terminals closed, before the first await: removing takes seconds,
+    // and a reap or a page connecting meanwhile must find them gone, not half there.
+    const sessions = [...ending].map(([key, reason]) => ({ session: this.#sessions.get(key)!, reason }));
+    for (const { session, reason } of sessions) {
+      this.#sessions.delete(session.key);
+      this.#ended.set(session.key, reason);
+      this.#log(`${END_LOG[reason]} of ${session.key.slice(0, 8)} (${session.nodes.size} node(s))`);
+      this.options.onEnded?.(session.key, reason);
+    }
+    await Promise.all(sessions.map(({ session }) => this.#removeSession(session)));
+    if (sessions.length > 0) this.refillPool();
   }
 
   #nodeCount(): number {
@@ -265,7 +357,8 @@ export class SandboxManager {
   }
 
   async #assign(learner: string, progress: (detail: string, warm: boolean) => void): Promise<Sandbox> {
-    const plan = planAcquire(this.#pool.length, this.#capacity());
+    let plan = planAcquire(this.#pool.length, this.#capacity());
+    if (plan === 'full' && (await this.#reclaimFor(1))) plan = planAcquire(this.#pool.length, this.#capacity());
     if (plan === 'full') throw new SlipwayError('SANDBOX_LIMIT_REACHED');
     let sandbox: Sandbox;
     if (plan === 'pool') {
@@ -283,11 +376,14 @@ export class SandboxManager {
         this.#starting -= 1;
       }
     }
+    const now = Date.now();
     this.#sessions.set(learner, {
       key: learner,
       network: sandbox.network,
       nodes: new Map([[FIRST_NODE, sandbox]]),
-      lastActive: Date.now(),
+      lastActive: now,
+      startedAt: now,
+      warned: false,
     });
     // Booting the replacement's engine takes a core for seconds: let the learner who just
     // arrived get their shell and first commands first.
@@ -390,6 +486,7 @@ export class SandboxManager {
     });
     const networksInUse = new Set<string>();
     const keptCgroups = new Set<string>();
+    const now = Date.now();
     for (const info of containers) {
       const name = info.Names[0] ?? '';
       const parsed = parseContainerName(name);
@@ -418,9 +515,13 @@ export class SandboxManager {
         this.#pool.push(sandbox);
         continue;
       }
-      const session = this.#sessions.get(parsed.learner);
-      if (session) session.nodes.set(parsed.node, sandbox);
-      else this.#sessions.set(parsed.learner, { key: parsed.learner, network, nodes: new Map([[parsed.node, sandbox]]), lastActive: Date.now() });
+      let session = this.#sessions.get(parsed.learner);
+      if (!session) {
+        session = { key: parsed.learner, network, nodes: new Map(), lastActive: now, startedAt: now, warned: false };
+        this.#sessions.set(parsed.learner, session);
+      }
+      session.nodes.set(parsed.node, sandbox);
+      if (parsed.node === FIRST_NODE) session.startedAt = adoptedStart(info.Created * 1000, now, this.options.maxLifetimeMs);
     }
     // node1 is the session: nodes left without it (a crash mid-reset) belong to nobody.
     for (const session of [...this.#sessions.values()]) {

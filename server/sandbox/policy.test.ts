@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { idleSessions, nextNodeName, planAcquire, planAddNode, poolShortfall } from './policy';
+import {
+  LIFETIME_WARNING_MS,
+  adoptedStart,
+  idleSessions,
+  lifetimeDecisions,
+  lifetimeWarningMs,
+  nextNodeName,
+  planAcquire,
+  planAddNode,
+  poolShortfall,
+  reclaimShortfall,
+  reclaimable,
+} from './policy';
 
 describe('planAcquire', () => {
   it('prefers a warm sandbox from the pool, even at the maximum', () => {
@@ -73,5 +85,81 @@ describe('admission while memory is short', () => {
     expect(planAcquire(1, short)).toBe('pool');
     expect(planAddNode(1, 5, short)).toBe('full');
     expect(poolShortfall(2, 0, short)).toBe(0);
+  });
+});
+
+describe('lifetimeDecisions', () => {
+  const hour = 3_600_000;
+  const lifetime = 8 * hour;
+  const now = 100 * hour;
+  it('ends sessions at the lifetime, watched or not, and warns those within five minutes of it once', () => {
+    const sessions = [
+      { key: 'young', startedAt: now - hour, warned: false },
+      { key: 'soon', startedAt: now - lifetime + LIFETIME_WARNING_MS, warned: false },
+      { key: 'told', startedAt: now - lifetime + 60_000, warned: true },
+      { key: 'over', startedAt: now - lifetime, warned: true },
+      { key: 'never-told', startedAt: now - lifetime - 1, warned: false },
+    ];
+    expect(lifetimeDecisions(sessions, now, lifetime)).toEqual({ ended: ['over', 'never-told'], warn: ['soon'] });
+  });
+  it('warns half-way through a lifetime shorter than ten minutes', () => {
+    expect(lifetimeWarningMs(8 * hour)).toBe(LIFETIME_WARNING_MS);
+    expect(lifetimeWarningMs(60_000)).toBe(30_000);
+    expect(lifetimeDecisions([{ key: 'short', startedAt: now - 30_000, warned: false }], now, 60_000).warn).toEqual(['short']);
+  });
+});
+
+describe('adoptedStart', () => {
+  const hour = 3_600_000;
+  const now = 100 * hour;
+  it('counts an adopted session from its node1’s creation', () => {
+    expect(adoptedStart(now - hour, now, 8 * hour)).toBe(now - hour);
+  });
+  it('leaves an adopted session older than the lifetime the warning’s time, so its page is told first', () => {
+    const start = adoptedStart(now - 20 * hour, now, 8 * hour);
+    expect(lifetimeDecisions([{ key: 'adopted', startedAt: start, warned: false }], now, 8 * hour)).toEqual({ ended: [], warn: ['adopted'] });
+    expect(start + 8 * hour - now).toBe(LIFETIME_WARNING_MS);
+  });
+});
+
+describe('reclaimShortfall', () => {
+  it('frees nothing below 80 % of the maximum', () => {
+    expect(reclaimShortfall({ total: 7, max: 10 })).toBe(0);
+    expect(reclaimShortfall({ total: 0, max: 10 })).toBe(0);
+  });
+  it('frees what brings Slipway back below 80 %', () => {
+    expect(reclaimShortfall({ total: 8, max: 10 })).toBe(1);
+    expect(reclaimShortfall({ total: 10, max: 10 })).toBe(3);
+    expect(reclaimShortfall({ total: 1, max: 1 })).toBe(1);
+  });
+  it('frees at least one while memory is short, whatever the count', () => {
+    expect(reclaimShortfall({ total: 2, max: 10, memoryAvailable: false })).toBe(1);
+    expect(reclaimShortfall({ total: 10, max: 10, memoryAvailable: false })).toBe(3);
+  });
+});
+
+describe('reclaimable', () => {
+  const minute = 60_000;
+  const now = 1000 * minute;
+  const grace = 10 * minute;
+  const sessions = [
+    { key: 'watched', viewers: 1, lastActive: now - 500 * minute, nodes: 1 },
+    { key: 'just-left', viewers: 0, lastActive: now - 5 * minute, nodes: 1 },
+    { key: 'left-an-hour-ago', viewers: 0, lastActive: now - 60 * minute, nodes: 3 },
+    { key: 'left-yesterday', viewers: 0, lastActive: now - 900 * minute, nodes: 1 },
+    { key: 'left-at-grace', viewers: 0, lastActive: now - grace, nodes: 1 },
+  ];
+  it('takes only closed pages past the grace, the oldest detachment first', () => {
+    expect(reclaimable(sessions, now, grace, 1)).toEqual(['left-yesterday']);
+    expect(reclaimable(sessions, now, grace, 2)).toEqual(['left-yesterday', 'left-an-hour-ago']);
+  });
+  it('counts every node a session frees, and stops once enough are', () => {
+    expect(reclaimable(sessions, now, grace, 4)).toEqual(['left-yesterday', 'left-an-hour-ago']);
+  });
+  it('never takes a watched session, or one within the grace, however many are wanted', () => {
+    expect(reclaimable(sessions, now, grace, 100)).toEqual(['left-yesterday', 'left-an-hour-ago']);
+  });
+  it('takes nothing when nothing is wanted', () => {
+    expect(reclaimable(sessions, now, grace, 0)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Capacity, pool and idle decisions, kept pure so they are tested without an engine.
+ * Capacity, pool, idle, lifetime and reclaim decisions, kept pure so they are tested without
+ * an engine.
  */
 import { nodeName } from '../protocol/nodes';
 
@@ -42,6 +43,80 @@ export function idleSessions(sessions: Iterable<Activity>, now: number, idleTime
     if (session.viewers === 0 && now - session.lastActive > idleTimeoutMs) idle.push(session.key);
   }
   return idle;
+}
+
+/** The longest a page is warned before its session reaches the maximum lifetime. */
+export const LIFETIME_WARNING_MS = 5 * 60_000;
+
+/** How long before the end a session is warned: five minutes, or half of a shorter lifetime. */
+export const lifetimeWarningMs = (lifetimeMs: number) => Math.min(LIFETIME_WARNING_MS, Math.floor(lifetimeMs / 2));
+
+export interface Lifetime {
+  key: string;
+  /** When the session began (ms since epoch). */
+  startedAt: number;
+  /** Whether its page was already warned of the end. */
+  warned: boolean;
+}
+
+/** Sessions past the maximum lifetime (released, watched or not), and those to warn now. */
+export function lifetimeDecisions(sessions: Iterable<Lifetime>, now: number, lifetimeMs: number): { ended: string[]; warn: string[] } {
+  const ended: string[] = [];
+  const warn: string[] = [];
+  for (const session of sessions) {
+    const left = lifetimeLeft(session.startedAt, now, lifetimeMs);
+    if (left <= 0) ended.push(session.key);
+    else if (!session.warned && left <= lifetimeWarningMs(lifetimeMs)) warn.push(session.key);
+  }
+  return { ended, warn };
+}
+
+export const lifetimeLeft = (startedAt: number, now: number, lifetimeMs: number) => startedAt + lifetimeMs - now;
+
+/**
+ * When an adopted session (found after a restart) began: its node1's creation, which Docker
+ * keeps (a pooled node1 was created before it was handed out, so this errs early), yet never
+ * so early that it ends without its page getting the warning first.
+ */
+export function adoptedStart(createdAt: number, now: number, lifetimeMs: number): number {
+  return Math.max(createdAt, now - lifetimeMs + lifetimeWarningMs(lifetimeMs));
+}
+
+/** The share of SLIPWAY_MAX_SANDBOXES from which sessions of closed pages are reclaimed. */
+export const NEAR_FULL = 0.8;
+
+export interface Detached extends Activity {
+  /** Sandboxes the session holds (its nodes): what reclaiming it frees. */
+  nodes: number;
+}
+
+/**
+ * Sandboxes to free now so that Slipway is below NEAR_FULL again; at least one while memory
+ * is short (admission refuses everyone then).
+ */
+export function reclaimShortfall(capacity: Capacity): number {
+  const nearFull = Math.ceil(capacity.max * NEAR_FULL);
+  const shortfall = Math.max(0, capacity.total - nearFull + 1);
+  return capacity.memoryAvailable === false ? Math.max(1, shortfall) : shortfall;
+}
+
+/**
+ * Which sessions to reclaim to free `wanted` sandboxes: only those without a page for longer
+ * than the grace, oldest detachment first, until enough are freed (or none is left).
+ */
+export function reclaimable(sessions: Iterable<Detached>, now: number, graceMs: number, wanted: number): string[] {
+  if (wanted <= 0) return [];
+  const candidates = [...sessions]
+    .filter((session) => session.viewers === 0 && now - session.lastActive > graceMs)
+    .sort((a, b) => a.lastActive - b.lastActive);
+  const chosen: string[] = [];
+  let freed = 0;
+  for (const session of candidates) {
+    if (freed >= wanted) break;
+    chosen.push(session.key);
+    freed += session.nodes;
+  }
+  return chosen;
 }
 
 export type AddNodePlan = 'add' | 'node-limit' | 'full';
