@@ -10,7 +10,6 @@ import {
   parseServerMessage,
   WS_PATH,
   type ClientMessage,
-  type ErrorCode,
   type NodeInfo,
   type ServerMessage,
 } from './protocol';
@@ -22,6 +21,7 @@ import {
   type StopScreen,
   type StoppedState,
 } from './reconnect';
+import { sessionEndingMessage, withNotice, type Notice } from './notices';
 
 export type Status = 'connecting' | 'starting' | 'ready' | 'reconnecting' | StoppedState;
 
@@ -36,12 +36,6 @@ export interface TerminalSink {
 }
 
 export type ShellState = 'attached' | 'exited' | 'restarting';
-
-export interface Notice {
-  id: number;
-  code: ErrorCode;
-  message: string;
-}
 
 function defaultUrl(): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -245,7 +239,7 @@ export class Connection {
         return;
       case 'sandbox':
         if (isStoppedState(message.state)) {
-          this.#stop(sandboxStopScreen(message.state, message.detail));
+          this.#stop(sandboxStopScreen(message.state, message.detail, message.reason));
         } else if (message.state === 'ready') {
           this.#ready();
         } else {
@@ -281,9 +275,19 @@ export class Connection {
         return;
       }
       case 'error':
-        this.notices.push({ id: this.#nextNoticeId++, code: message.code, message: message.message });
+        this.#notify({ code: message.code, message: message.message, tone: 'error' });
+        return;
+      case 'notice':
+        this.#notify({ code: message.code, message: message.message, tone: 'info' });
+        return;
+      case 'session-ending':
+        this.#notify({ code: 'SESSION_LIFETIME_ENDED', message: sessionEndingMessage(message.inMs), tone: 'info' });
         return;
     }
+  }
+
+  #notify(notice: Omit<Notice, 'id'>): void {
+    this.notices = withNotice(this.notices, { id: this.#nextNoticeId++, ...notice });
   }
 
   #ready(): void {

@@ -37,6 +37,7 @@ describe('closeDecision', () => {
 
   test.each([
     ['SANDBOX_EXPIRED', 'expired', 'reconnect'],
+    ['SESSION_LIFETIME_ENDED', 'expired', 'reconnect'],
     ['SANDBOX_LIMIT_REACHED', 'full', 'reconnect'],
     ['SANDBOX_FAILED', 'failed', 'reconnect'],
     ['REPLACED', 'failed', 'reconnect'],
@@ -67,5 +68,21 @@ describe('sandbox states', () => {
     });
     expect(sandboxStopScreen('full').action.label).toBe('Try again');
     expect(sandboxStopScreen('failed', 'image pull failed').detail).toBe('image pull failed');
+  });
+
+  test('an expiry says which: idleness, or the session lifetime', () => {
+    expect(sandboxStopScreen('expired', undefined, 'SANDBOX_EXPIRED')).toMatchObject({ reason: 'SANDBOX_EXPIRED' });
+    expect(sandboxStopScreen('expired', undefined, 'SESSION_LIFETIME_ENDED')).toMatchObject({
+      reason: 'SESSION_LIFETIME_ENDED',
+      title: 'Your session has reached its time limit',
+      message: ERRORS.SESSION_LIFETIME_ENDED.message,
+    });
+    // A cause the page has no screen for (or of another state) falls back to the state's own.
+    expect(sandboxStopScreen('expired', undefined, 'SANDBOX_RECLAIMED').reason).toBe('SANDBOX_EXPIRED');
+    expect(sandboxStopScreen('full', undefined, 'SESSION_LIFETIME_ENDED').reason).toBe('SANDBOX_LIMIT_REACHED');
+  });
+
+  test('a detail that repeats the screen’s message is not shown twice', () => {
+    expect(sandboxStopScreen('expired', ERRORS.SANDBOX_EXPIRED.message).detail).toBeUndefined();
   });
 });

@@ -47,6 +47,12 @@ const SCREENS: Partial<Record<StopReason, ScreenTemplate>> = {
     message: ERRORS.SANDBOX_EXPIRED.message,
     action: { label: 'Start a new sandbox', kind: 'reconnect' },
   },
+  SESSION_LIFETIME_ENDED: {
+    state: 'expired',
+    title: 'Your session has reached its time limit',
+    message: ERRORS.SESSION_LIFETIME_ENDED.message,
+    action: { label: 'Start a new sandbox', kind: 'reconnect' },
+  },
   SANDBOX_LIMIT_REACHED: {
     state: 'full',
     title: 'Slipway is full',
@@ -95,7 +101,8 @@ const SCREENS: Partial<Record<StopReason, ScreenTemplate>> = {
 function screen(reason: StopReason, detail?: string): StopScreen {
   const template = SCREENS[reason];
   if (!template) throw new Error(`no stop screen for ${reason}`);
-  return detail ? { ...template, reason, detail } : { ...template, reason };
+  // The server's detail is often the catalog's message, which the screen already shows.
+  return detail && detail !== template.message ? { ...template, reason, detail } : { ...template, reason };
 }
 
 export type CloseDecision =
@@ -130,7 +137,11 @@ export function isStoppedState(state: SandboxState): state is StoppedState {
   return Object.hasOwn(CODE_BY_STATE, state);
 }
 
-/** The screen for a `{type:'sandbox'}` message announcing a state the learner must act on. */
-export function sandboxStopScreen(state: StoppedState, detail?: string): StopScreen {
-  return screen(CODE_BY_STATE[state], detail);
+/**
+ * The screen for a `{type:'sandbox'}` message announcing a state the learner must act on;
+ * `reason` picks among the state's causes (an expiry by idleness or by the lifetime).
+ */
+export function sandboxStopScreen(state: StoppedState, detail?: string, reason?: ErrorCode): StopScreen {
+  const known = reason && SCREENS[reason]?.state === state ? reason : CODE_BY_STATE[state];
+  return screen(known, detail);
 }
