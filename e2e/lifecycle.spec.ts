@@ -1,6 +1,7 @@
 /**
- * A sandbox's life: reset on demand, "full" at the limit, expiry after idleness, adoption
- * by a restarted server, and a fork bomb that harms nobody else.
+ * A sandbox's life: reset on demand, "full" at the limit, expiry after idleness, the end of
+ * the session lifetime, a closed page's session reclaimed near the limit, adoption by a
+ * restarted server, and a fork bomb that harms nobody else.
  */
 import { test, expect, type Browser } from '@playwright/test';
 import { startSlipway, type RunningSlipway } from './support/server';
@@ -69,6 +70,47 @@ test('an idle sandbox expires, and the learner can start a new one', async ({ br
   await expect(again.getByTestId('status')).toHaveAttribute('data-state', 'expired');
   await again.getByTestId('overlay-action').click();
   await expect(again.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+});
+
+test('a session is warned before its lifetime ends, then ends with a screen saying why', async ({ browser }) => {
+  // Warned 20 s before the end (half of a lifetime shorter than ten minutes).
+  const server = await slipway({ SLIPWAY_MAX_SESSION_LIFETIME: '40s', SLIPWAY_POOL_SIZE: '0' });
+  const page = await newPage(browser);
+  await openSandbox(page, server.url);
+  const warning = page.getByTestId('notice').and(page.locator('[data-code="SESSION_LIFETIME_ENDED"]'));
+  await expect(warning).toContainText('Your sandbox will be removed', { timeout: 60_000 });
+  await expect(warning).toContainText('progress is kept');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'expired', { timeout: 60_000 });
+  await expect(page.getByTestId('status')).toHaveAttribute('data-reason', 'SESSION_LIFETIME_ENDED');
+  await expect(page.getByTestId('overlay-message')).toContainText('reached its time limit');
+  await page.getByTestId('overlay-action').click();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+});
+
+test('near the limit, a closed page’s session is reclaimed; reopened, it gets a new sandbox and is told why', async ({ browser }) => {
+  // Two sandboxes at most: two learners are at the limit, where closed pages go after 2 s.
+  const server = await slipway({
+    SLIPWAY_MAX_SANDBOXES: '2',
+    SLIPWAY_POOL_SIZE: '0',
+    SLIPWAY_RECLAIM_GRACE: '2s',
+    SLIPWAY_INSTANCE: `${E2E_INSTANCE}-reclaim`,
+  });
+  const away = await browser.newContext();
+  const first = await away.newPage();
+  await openSandbox(first, server.url);
+  await run(first, 'touch /root/left-behind');
+  await first.close();
+  const neighbour = await newPage(browser);
+  await openSandbox(neighbour, server.url);
+  const sessions = async () => (await (await fetch(`${server.url}/api/health`)).json()).sandboxes.sessions as number;
+  await expect.poll(sessions, { timeout: 30_000 }).toBe(1);
+  expect(server.output()).toMatch(/reclaiming, near the maximum/);
+
+  const back = await away.newPage();
+  await openSandbox(back, server.url);
+  await expect(back.getByTestId('notice').and(back.locator('[data-code="SANDBOX_RECLAIMED"]'))).toContainText('because Slipway was full');
+  await run(back, 'clear; test -e /root/left-behind || echo "fresh=$((40+2))"', 'fresh=42');
+  await run(neighbour, 'echo "still=$((40+3))"', 'still=43');
 });
 
 test('a restarted server adopts the sandbox, and its containers are still there', async ({ browser }) => {
