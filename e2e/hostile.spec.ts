@@ -7,7 +7,7 @@
 import { test, expect } from '@playwright/test';
 import WebSocket from 'ws';
 import { rawRequest, statusOf } from '../server/testing/http-app';
-import { answered, malformedFrames, malformedRequests, seeded } from '../server/testing/fuzz';
+import { answered, malformedFrames, malformedRequests, rebindingRequests, seeded } from '../server/testing/fuzz';
 import { loadConfig } from '../server/config';
 import { connectEngine } from '../server/engine/connect';
 import { removeInstance } from './support/global-setup';
@@ -71,14 +71,10 @@ test('thousands of malformed requests and frames are each answered while a learn
 });
 
 test('a page on a foreign host name (DNS rebinding) gets neither a cookie nor a socket', async () => {
-  const host = `rebind.example:${slipway.port}`;
-  const page = await rawRequest(slipway.port, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+  const cookie = (await fetch(`${slipway.url}/`)).headers.get('set-cookie')!.split(';')[0]!;
+  const rebinding = rebindingRequests(slipway.port, cookie);
+  const page = await rawRequest(slipway.port, rebinding.page);
   expect(statusOf(page)).toBe(421);
   expect(page).not.toMatch(/set-cookie/i);
-  const cookie = (await fetch(`${slipway.url}/`)).headers.get('set-cookie')!.split(';')[0]!;
-  const upgrade = await rawRequest(
-    slipway.port,
-    `GET /ws HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\nCookie: ${cookie}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
-  );
-  expect(statusOf(upgrade)).toBe(421);
+  expect(statusOf(await rawRequest(slipway.port, rebinding.upgrade))).toBe(421);
 });

@@ -15,10 +15,12 @@ import { execInSandbox } from '../../server/session/sandbox-exec';
 import { ensureWebBuild } from '../../server/setup/web-build';
 import { removeInstance } from '../support/global-setup';
 import { startSlipway, type RunningSlipway } from '../support/server';
+import { detachedShellCost } from './detached-shells';
 import { execEcho, execPrompt, execThroughput, headlessParse } from './diagnose';
 import { startSession, type SessionStart } from './nodes';
 import { echo, interrupt, openTimed, renderer, settle, timeCommand, type OpenSteps } from './page';
 import { commandToPanel } from './panels';
+import { SOAK, SOAK_EXTRA_SANDBOXES, soak } from './soak';
 import { percentile, round, summarize } from './stats';
 import { chromiumPids, cpuSeconds, machine, rssMiB, serverPid } from './system';
 
@@ -30,7 +32,7 @@ const INTERRUPTS = 5;
 const FLOOD_BYTES = 50_000_000;
 const MB = 1_000_000;
 /** Sections to run (`BENCH_ONLY=verdict,explorer`); all when unset. */
-const SECTIONS = ['startup', 'nodes', 'terminal', 'verdict', 'explorer', 'crowd'] as const;
+const SECTIONS = ['startup', 'nodes', 'terminal', 'verdict', 'explorer', 'crowd', 'detached', 'soak'] as const;
 const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(',')).split(',').map((name) => name.trim()));
 const wants = (section: (typeof SECTIONS)[number]) => ONLY.has(section);
 const unknown = [...ONLY].filter((name) => !(SECTIONS as readonly string[]).includes(name));
@@ -41,6 +43,8 @@ const CROWD = Number(process.env.BENCH_CROWD_CONTAINERS ?? 200);
 const SESSION_NODES = 3;
 const SESSION_RUNS = Number(process.env.BENCH_SESSION_RUNS ?? 5);
 const NESTED_RUNS = 10;
+/** The soak's server keeps a warm pool, as a workshop's would. */
+const SOAK_POOL = 2;
 const FIRST_LESSON = 'images-and-containers';
 
 const TARGETS = {
@@ -67,10 +71,10 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   let server: RunningSlipway | undefined;
-  const serve = async (poolSize: number) => {
+  const serve = async (poolSize: number, maxSandboxes = 40) => {
     await server?.stop();
     await removeInstance(docker, INSTANCE);
-    server = await startSlipway({ SLIPWAY_INSTANCE: INSTANCE, SLIPWAY_POOL_SIZE: String(poolSize), SLIPWAY_MAX_SANDBOXES: '40' });
+    server = await startSlipway({ SLIPWAY_INSTANCE: INSTANCE, SLIPWAY_POOL_SIZE: String(poolSize), SLIPWAY_MAX_SANDBOXES: String(maxSandboxes) });
     return server;
   };
   try {
@@ -83,12 +87,16 @@ async function main(): Promise<void> {
       : undefined;
     const terminal = wants('terminal') ? await terminalFigures(browser, docker, await serve(0)) : undefined;
     const panels = wants('verdict') || wants('explorer') || wants('crowd') ? await panelFigures(browser, docker, await serve(0)) : undefined;
+    const detachedShells = wants('detached') ? await detachedShellCost() : undefined;
+    const soaked = wants('soak') ? await soakFigures(await serve(SOAK_POOL, SOAK.learners + SOAK_EXTRA_SANDBOXES + SOAK_POOL)) : undefined;
     const result = {
       machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage, browser: browser.version() },
       startup: { cold, warm },
       threeNodeSession: sessions,
       ...terminal,
       ...panels,
+      detachedShells,
+      soak: soaked,
       targets: {
         coldP50: { targetMs: TARGETS.coldP50Ms, met: cold !== undefined && cold.ms.p50 <= TARGETS.coldP50Ms },
         warmP50: { targetMs: TARGETS.warmP50Ms, met: warm !== undefined && warm.ms.p50 <= TARGETS.warmP50Ms },
@@ -98,6 +106,7 @@ async function main(): Promise<void> {
         interruptP50: { targetMs: TARGETS.interruptP50Ms, met: terminal !== undefined && terminal.interrupt.ms.p50 < TARGETS.interruptP50Ms },
         verdictP50: target(TARGETS.verdictP50Ms, panels?.verdict?.fromPromptMs.p50),
         explorerP50: target(TARGETS.explorerP50Ms, panels?.explorer?.fromPromptMs.p50),
+        soakErrors: { expected: 0, errors: soaked?.errors.total, met: soaked?.errors.total === 0 },
       },
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -106,6 +115,13 @@ async function main(): Promise<void> {
     await browser.close();
     await removeInstance(docker, INSTANCE);
   }
+}
+
+/** The soak against a server with room for its learners, its hostile clients and its pool. */
+async function soakFigures(slipway: RunningSlipway) {
+  const pid = serverPid();
+  if (pid === undefined) throw new Error('could not find the server process');
+  return soak(slipway.url, slipway.port, pid, log);
 }
 
 /** A latency aim with the measured p50 (absent when its section did not run). */

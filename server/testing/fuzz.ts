@@ -1,6 +1,7 @@
 /**
  * Malformed HTTP requests and WebSocket frames, from a seeded generator (so a failure can
- * be replayed), for the fuzz tests: server/http/fuzz.test.ts and e2e/hostile.spec.ts.
+ * be replayed), and a DNS-rebinding page's requests, for the fuzz tests
+ * (server/http/fuzz.test.ts, e2e/hostile.spec.ts) and the soak (e2e/bench/soak.ts).
  */
 import { rawRequest, statusOf } from './http-app';
 
@@ -77,3 +78,12 @@ export const malformedFrames = [
   JSON.stringify([1, 2, 3]),
   'null',
 ];
+
+/** A page under a foreign host name that resolves to Slipway (DNS rebinding): its page request and socket upgrade, both to be refused with 421. */
+export function rebindingRequests(port: number, cookie: string): { page: string; upgrade: string } {
+  const host = `rebind.example:${port}`;
+  return {
+    page: `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    upgrade: `GET /ws HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\nCookie: ${cookie}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+  };
+}

@@ -1,0 +1,342 @@
+/**
+ * The soak (`npm run bench`, section `soak`): SLIPWAY_SOAK_LEARNERS well-behaved learners
+ * (30) for SLIPWAY_SOAK_MINUTES (5) over the WebSocket protocol itself, as nodes.ts opens
+ * them: each types a letter every 200-300 ms and waits for its echo, and every 30 s or so runs
+ * `docker run --rm busybox echo …`. Beside them, one hostile client per probe of the fuzz
+ * tests (server/testing/fuzz.ts): malformed HTTP requests, malformed frames and control
+ * messages, a client that floods and never reads (cut as TOO_SLOW, then back), and a page on
+ * a foreign host name. Figures: errors (expected 0), the server's RSS and CPU over time, and
+ * the well-behaved learners' echo.
+ */
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
+import { decodeTerminalFrame, encodeTerminalFrame, parseServerMessage } from '../../server/protocol';
+import { answered, malformedFrames, malformedRequests, rebindingRequests, seeded, type Random } from '../../server/testing/fuzz';
+import { rawRequest, statusOf } from '../../server/testing/http-app';
+import { AckBatcher } from '../../web/src/lib/ack';
+import { learnerCookie } from './nodes';
+import { round, summarize, summarizeSamples, type ProcessSample } from './stats';
+import { cpuSeconds, rssMiB } from './system';
+
+export const SOAK = {
+  learners: Number(process.env.SLIPWAY_SOAK_LEARNERS ?? 30),
+  minutes: Number(process.env.SLIPWAY_SOAK_MINUTES ?? 5),
+};
+/** Sandboxes the soak holds beyond its learners: the hostile clients' (frames, flood). */
+export const SOAK_EXTRA_SANDBOXES = 2;
+
+const PROMPT = /root@node1:[^\n]*[#$] ?$/m;
+/** Learners arrive a few at a time, as a workshop's do; the soak's clock starts once all are in. */
+const ARRIVING_AT_ONCE = 4;
+const OPEN_TIMEOUT_MS = 180_000;
+const KEY_EVERY_MS = 200;
+const ECHO_TIMEOUT_MS = 5000;
+const COMMAND_EVERY_MS = 30_000;
+const COMMAND_TIMEOUT_MS = 120_000;
+const SAMPLE_EVERY_MS = 5000;
+/** The flooding client floods this long at most before it must have been cut. */
+const FLOOD_MS = 30_000;
+const FLOOD_PAUSE_MS = 10_000;
+
+/** Everything that went wrong, by kind, with the first few in words. */
+class Errors {
+  readonly byKind: Record<string, number> = {};
+  readonly first: string[] = [];
+
+  record(kind: string, detail: string): void {
+    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+    if (this.first.length < 20) this.first.push(`${kind}: ${detail}`);
+  }
+
+  get total(): number {
+    return Object.values(this.byKind).reduce((sum, count) => sum + count, 0);
+  }
+}
+
+/** A learner's socket as a page uses it: node1's output acknowledged as rendered, its text watched. */
+class Learner {
+  readonly #socket: WebSocket;
+  readonly #acks: AckBatcher;
+  readonly #decoder = new TextDecoder();
+  readonly #watchers = new Set<(text: string) => void>();
+  #leaving = false;
+
+  private constructor(socket: WebSocket, name: string, errors: Errors) {
+    this.#socket = socket;
+    this.#acks = new AckBatcher((bytes) => this.#send({ type: 'ack', channel: 0, bytes }));
+    socket.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) return this.#control(data.toString('utf8'), name, errors);
+      const frame = decodeTerminalFrame(data);
+      if (!frame || frame.channel !== 0) return;
+      this.#acks.track(frame.data.byteLength)();
+      const text = this.#decoder.decode(frame.data, { stream: true });
+      for (const watcher of this.#watchers) watcher(text);
+    });
+    socket.on('error', (error) => errors.record('socket', `${name}: ${error.message}`));
+    socket.on('close', (code) => {
+      if (!this.#leaving) errors.record('closed', `${name}: ${code}`);
+    });
+  }
+
+  /** A new learner, once node1's prompt shows. */
+  static async open(url: string, name: string, errors: Errors): Promise<Learner> {
+    const cookie = await learnerCookie(url);
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: cookie, Origin: url } });
+    const learner = new Learner(socket, name, errors);
+    const prompt = learner.waitFor(PROMPT, OPEN_TIMEOUT_MS);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    learner.#send({ type: 'resize', channel: 0, cols: 100, rows: 30 });
+    await prompt;
+    return learner;
+  }
+
+  /** Milliseconds until the output from now on matches `pattern`, and that output. */
+  waitFor(pattern: RegExp | string, timeoutMs: number): Promise<{ ms: number; seen: string }> {
+    const started = performance.now();
+    let seen = '';
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#watchers.delete(watch);
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms (last: ${JSON.stringify(seen.slice(-80))})`));
+      }, timeoutMs);
+      const watch = (text: string) => {
+        seen = (seen + text).slice(-8192);
+        if (typeof pattern === 'string' ? !seen.includes(pattern) : !pattern.test(seen)) return;
+        clearTimeout(timer);
+        this.#watchers.delete(watch);
+        resolve({ ms: performance.now() - started, seen });
+      };
+      this.#watchers.add(watch);
+    });
+  }
+
+  type(text: string): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(encodeTerminalFrame(0, new TextEncoder().encode(text)));
+  }
+
+  leave(): void {
+    this.#leaving = true;
+    this.#socket.close();
+  }
+
+  #send(message: object): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  #control(text: string, name: string, errors: Errors): void {
+    const parsed = parseServerMessage(text);
+    if (!parsed.ok) return errors.record('message', `${name}: ${parsed.error}`);
+    const message = parsed.message;
+    if (message.type === 'error') errors.record('error-message', `${name}: ${message.code}`);
+    if (message.type === 'sandbox' && ['failed', 'full', 'expired'].includes(message.state)) errors.record('sandbox', `${name}: ${message.state}`);
+  }
+}
+
+interface LearnerFigures {
+  echoMs: number[];
+  commandMs: number[];
+}
+
+/** Types and runs containers until `deadline`, as a learner at work. */
+async function work(learner: Learner, name: string, deadline: number, r: Random, figures: LearnerFigures, errors: Errors) {
+  let nextCommand = Date.now() + r.int(COMMAND_EVERY_MS);
+  for (let typed = 0, commands = 0; Date.now() < deadline; ) {
+    if (typed % 40 === 0 || Date.now() >= nextCommand) {
+      // Ctrl-U: an empty line again, and its redraw out of the way of the next echo.
+      learner.type('\x15');
+      await sleep(100);
+    }
+    if (Date.now() >= nextCommand) {
+      const id = `${name}x${commands++}`;
+      // The typed line holds neither `soak_…_42` nor `rc_…_<digits>`: only running it prints them.
+      const exitCode = new RegExp(`rc_${id}_(\\d+)`);
+      const done = learner.waitFor(exitCode, COMMAND_TIMEOUT_MS);
+      const echoed = learner.waitFor(`soak_${id}_42`, COMMAND_TIMEOUT_MS);
+      learner.type(`docker run --rm busybox echo soak_${id}_$((6*7)); echo rc_${id}_$?\r`);
+      try {
+        const [{ ms, seen }] = await Promise.all([done, echoed]);
+        const code = exitCode.exec(seen)![1];
+        if (code === '0') figures.commandMs.push(ms);
+        else errors.record('command', `${name}: docker run exited ${code}`);
+      } catch (error) {
+        errors.record('command', `${name}: ${(error as Error).message}`);
+      }
+      nextCommand = Date.now() + COMMAND_EVERY_MS / 2 + r.int(COMMAND_EVERY_MS);
+      continue;
+    }
+    const letter = String.fromCharCode(97 + (typed++ % 26));
+    const echo = learner.waitFor(letter, ECHO_TIMEOUT_MS);
+    learner.type(letter);
+    try {
+      figures.echoMs.push((await echo).ms);
+    } catch (error) {
+      errors.record('echo', `${name}: ${(error as Error).message}`);
+    }
+    await sleep(KEY_EVERY_MS + r.int(100));
+  }
+}
+
+/** Malformed requests, 25 at a time every second: each must be answered with a 4xx. */
+async function malformedHttp(port: number, deadline: number, r: Random, errors: Errors) {
+  const statuses: Record<number, number> = {};
+  let requests = 0;
+  while (Date.now() < deadline) {
+    for (const status of await Promise.all(malformedRequests(r, port, 25).map((text) => answered(port, text)))) {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === 0 || status >= 500) errors.record('http', `answered ${status || 'nothing'}`);
+    }
+    requests += 25;
+    await sleep(1000);
+  }
+  return { requests, statuses };
+}
+
+/** A learner's socket sending malformed frames and messages, 50 every half second: each must get INVALID_MESSAGE. */
+async function badFrames(url: string, deadline: number, r: Random, errors: Errors) {
+  const cookie = await learnerCookie(url);
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: cookie, Origin: url } });
+  let answers = 0;
+  let leaving = false;
+  socket.on('message', (data: Buffer, isBinary) => {
+    if (isBinary) return;
+    const parsed = parseServerMessage(data.toString('utf8'));
+    if (parsed.ok && parsed.message.type === 'error') {
+      if (parsed.message.code === 'INVALID_MESSAGE') answers += 1;
+      else errors.record('bad-frames', `answered ${parsed.message.code}`);
+    }
+  });
+  socket.on('error', (error) => errors.record('bad-frames', error.message));
+  socket.on('close', (code) => {
+    if (!leaving) errors.record('bad-frames', `socket closed (${code})`);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let sent = 0;
+  while (Date.now() < deadline && socket.readyState === WebSocket.OPEN) {
+    for (let i = 0; i < 50; i += 1, sent += 1) socket.send(sent % 10 === 0 ? Buffer.alloc(0) : r.pick(malformedFrames));
+    await sleep(500);
+  }
+  for (let waited = 0; answers < sent && waited < 15_000; waited += 100) await sleep(100);
+  if (answers < sent) errors.record('bad-frames', `${sent - answers} of ${sent} unanswered`);
+  leaving = true;
+  socket.close();
+  return { frames: sent, answered: answers };
+}
+
+/**
+ * A client that stops reading and floods (huge acks, invalid messages that each get an error):
+ * the server must cut it (TOO_SLOW); it comes back after a pause and does it again.
+ */
+async function flood(url: string, deadline: number, errors: Errors) {
+  const cookie = await learnerCookie(url);
+  const cutAfterMs: number[] = [];
+  const huge = JSON.stringify({ type: 'ack', channel: 0, bytes: Number.MAX_SAFE_INTEGER });
+  const invalid = JSON.stringify({ type: 'resize', channel: 0, cols: 1, rows: 1, pad: 'x'.repeat(2000) });
+  while (Date.now() + FLOOD_MS < deadline) {
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: cookie, Origin: url } });
+    socket.on('error', () => undefined);
+    let closed = false;
+    socket.once('close', () => (closed = true));
+    const welcomed = await Promise.race([new Promise((resolve) => socket.once('message', () => resolve(true))), sleep(FLOOD_MS, false)]);
+    if (!welcomed) {
+      errors.record('flood', 'no welcome');
+      socket.terminate();
+      continue;
+    }
+    const raw = (socket as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    const started = performance.now();
+    while (!closed && performance.now() - started < FLOOD_MS) {
+      for (let i = 0; i < 100 && socket.readyState === WebSocket.OPEN; i += 1) {
+        socket.send(huge);
+        socket.send(invalid);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // What the server sent last (its close, if any) is read now.
+    raw.resume();
+    for (let waited = 0; !closed && waited < 15_000; waited += 100) await sleep(100);
+    if (closed) cutAfterMs.push(round(performance.now() - started, 0));
+    else {
+      errors.record('flood', `not cut after ${FLOOD_MS / 1000} s of flooding`);
+      socket.terminate();
+    }
+    await sleep(FLOOD_PAUSE_MS);
+  }
+  return { rounds: cutAfterMs.length, cutAfterMs: cutAfterMs.length > 0 ? summarize(cutAfterMs, 0) : undefined };
+}
+
+/** A page on a foreign host name, every 2 s: its page request and its socket upgrade must get 421. */
+async function foreignHost(url: string, port: number, deadline: number, errors: Errors) {
+  const rebinding = rebindingRequests(port, await learnerCookie(url));
+  let tries = 0;
+  while (Date.now() < deadline) {
+    for (const text of [rebinding.page, rebinding.upgrade]) {
+      const status = statusOf(await rawRequest(port, text));
+      if (status !== 421) errors.record('foreign-host', `answered ${status || 'nothing'}`);
+    }
+    tries += 1;
+    await sleep(2000);
+  }
+  return { tries, eachRefused: '421 expected for the page and the upgrade' };
+}
+
+/** The server's RSS and CPU time every few seconds, and whether its health endpoint answers. */
+async function sampleServer(url: string, pid: number, deadline: number, errors: Errors): Promise<ProcessSample[]> {
+  const samples: ProcessSample[] = [];
+  const started = performance.now();
+  for (;;) {
+    samples.push({ at: (performance.now() - started) / 1000, rssMiB: rssMiB(pid), cpuSeconds: cpuSeconds([pid]) });
+    const health = await fetch(`${url}/api/health`).catch((error: Error) => error);
+    if (health instanceof Error || !health.ok) errors.record('health', health instanceof Error ? health.message : String(health.status));
+    if (Date.now() >= deadline) return samples;
+    await sleep(Math.min(SAMPLE_EVERY_MS, Math.max(0, deadline - Date.now())));
+  }
+}
+
+export async function soak(url: string, port: number, pid: number, log: (line: string) => void, options = SOAK) {
+  const errors = new Errors();
+  const r = seeded(20_261_210);
+  log(`soak: ${options.learners} learners arriving, ${ARRIVING_AT_ONCE} at a time`);
+  const learners: Array<{ index: number; learner: Learner }> = [];
+  const openMs: number[] = [];
+  for (let first = 0; first < options.learners; first += ARRIVING_AT_ONCE) {
+    const arriving = Array.from({ length: Math.min(ARRIVING_AT_ONCE, options.learners - first) }, (_, offset) => first + offset);
+    await Promise.all(
+      arriving.map(async (index) => {
+        const name = `l${index}`;
+        const started = performance.now();
+        try {
+          learners.push({ index, learner: await Learner.open(url, name, errors) });
+          openMs.push(performance.now() - started);
+        } catch (error) {
+          errors.record('open', `${name}: ${(error as Error).message}`);
+        }
+      }),
+    );
+  }
+  log(`soak: ${learners.length} learners in; ${options.minutes} min of work beside the hostile clients`);
+  const deadline = Date.now() + options.minutes * 60_000;
+  const figures: LearnerFigures = { echoMs: [], commandMs: [] };
+  const [samples, http, frames, flooding, rebinding] = await Promise.all([
+    sampleServer(url, pid, deadline, errors),
+    malformedHttp(port, deadline, r, errors),
+    badFrames(url, deadline, r, errors),
+    flood(url, deadline, errors),
+    foreignHost(url, port, deadline, errors),
+    ...learners.map(({ index, learner }) => work(learner, `l${index}`, deadline, seeded(1000 + index), figures, errors)),
+  ]);
+  for (const { learner } of learners) learner.leave();
+  const server = summarizeSamples(samples);
+  log(`soak: ${errors.total} error(s); echo p95 ${summarize(figures.echoMs, 2).p95} ms; server RSS max ${server.rssMiB.max} MiB, CPU mean ${server.cpuCores.mean}`);
+  return {
+    learners: options.learners,
+    minutes: options.minutes,
+    errors: { total: errors.total, byKind: errors.byKind, first: errors.first },
+    learnerOpenMs: summarize(openMs, 0),
+    echoMs: summarize(figures.echoMs, 2),
+    containerRunMs: summarize(figures.commandMs, 0),
+    server: { ...server, series: samples.map((sample) => [round(sample.at, 0), sample.rssMiB, round(sample.cpuSeconds, 2)]) },
+    hostile: { malformedHttp: http, badFrames: frames, flood: flooding, foreignHost: rebinding },
+  };
+}
