@@ -57,7 +57,8 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(servers.map((wss) => new Promise<void>((resolve) => wss.close(() => resolve())))));
 
-it('closes a flooding client that never reads as TOO_SLOW, with memory bounded', async () => {
+// Its flood takes 3-4 s on a busy 2-core machine: more than vitest's default 5 s leaves no margin.
+it('closes a flooding client that never reads as TOO_SLOW, with memory bounded', { timeout: 20_000 }, async () => {
   const { wss, closes } = flooding;
   const client = new WebSocket(flooding.url);
   await new Promise((resolve) => client.once('message', resolve));
