@@ -16,6 +16,7 @@ import { answered, malformedFrames, malformedRequests, rebindingRequests, seeded
 import { rawRequest, statusOf } from '../../server/testing/http-app';
 import { AckBatcher } from '../../web/src/lib/ack';
 import { learnerCookie } from './nodes';
+import { withoutEscapes } from './terminal-text';
 import { round, summarize, summarizeSamples, type ProcessSample } from './stats';
 import { cpuSeconds, rssMiB } from './system';
 
@@ -102,7 +103,8 @@ class Learner {
       }, timeoutMs);
       const watch = (text: string) => {
         seen = (seen + text).slice(-8192);
-        if (typeof pattern === 'string' ? !seen.includes(pattern) : !pattern.test(seen)) return;
+        const plain = withoutEscapes(seen);
+        if (typeof pattern === 'string' ? !plain.includes(pattern) : !pattern.test(plain)) return;
         clearTimeout(timer);
         this.#watchers.delete(watch);
         resolve({ ms: performance.now() - started, seen });
