@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { decodeTerminalFrame, encodeTerminalFrame, parseServerMessage } from '../../server/protocol';
+import { decodeTerminalFrame, encodeTerminalFrame, parseServerMessage, type ServerMessage } from '../../server/protocol';
 import { answered, malformedFrames, malformedRequests, rebindingRequests, seeded, type Random } from '../../server/testing/fuzz';
 import { rawRequest, statusOf } from '../../server/testing/http-app';
 import { AckBatcher } from '../../web/src/lib/ack';
@@ -24,8 +24,8 @@ export const SOAK = {
   learners: Number(process.env.SLIPWAY_SOAK_LEARNERS ?? 30),
   minutes: Number(process.env.SLIPWAY_SOAK_MINUTES ?? 5),
 };
-/** Sandboxes the soak holds beyond its learners: the hostile clients' (frames, flood). */
-export const SOAK_EXTRA_SANDBOXES = 2;
+/** Sandboxes the soak holds beyond its learners: the hostile clients' (frames, flood, engine). */
+export const SOAK_EXTRA_SANDBOXES = 3;
 
 const PROMPT = /root@node1:[^\n]*[#$] ?$/m;
 /** Learners arrive a few at a time, as a workshop's do; the soak's clock starts once all are in. */
@@ -61,6 +61,8 @@ class Learner {
   readonly #acks: AckBatcher;
   readonly #decoder = new TextDecoder();
   readonly #watchers = new Set<(text: string) => void>();
+  /** Called with every control message the server sends. */
+  readonly controls = new Set<(message: ServerMessage) => void>();
   #leaving = false;
 
   private constructor(socket: WebSocket, name: string, errors: Errors) {
@@ -132,6 +134,7 @@ class Learner {
     const message = parsed.message;
     if (message.type === 'error') errors.record('error-message', `${name}: ${message.code}`);
     if (message.type === 'sandbox' && ['failed', 'full', 'expired'].includes(message.state)) errors.record('sandbox', `${name}: ${message.state}`);
+    for (const listener of this.controls) listener(message);
   }
 }
 
@@ -253,7 +256,9 @@ async function flood(url: string, deadline: number, errors: Errors) {
         socket.send(huge);
         socket.send(invalid);
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      // A pause between bursts: flooding back to back took the whole of this process (the
+      // learners' own), so their echoes were late on the client's side, not the server's.
+      await sleep(5);
     }
     // What the server sent last (its close, if any) is read now.
     raw.resume();
@@ -266,6 +271,39 @@ async function flood(url: string, deadline: number, errors: Errors) {
     await sleep(FLOOD_PAUSE_MS);
   }
   return { rounds: cutAfterMs.length, cutAfterMs: cutAfterMs.length > 0 ? summarize(cutAfterMs, 0) : undefined };
+}
+
+/**
+ * A learner who replaces their engine with a program of their own on the port Slipway reads:
+ * every connection gets an answer that never ends, with no line break in it. The node must be
+ * marked degraded on the learner's page, while everyone else goes on.
+ */
+const ENDLESS_ENGINE = [
+  'systemctl stop docker >/dev/null 2>&1',
+  `addr=$(ip -4 -o addr show dev eth0 | awk '{ split($4, a, "/"); print a[1]; exit }')`,
+  `(perl -MIO::Socket::INET -e '$SIG{CHLD} = "IGNORE"; my $s = IO::Socket::INET->new(LocalAddr => $ARGV[0], LocalPort => 2375, Listen => 64, ReuseAddr => 1) or die; while (my $c = $s->accept) { next if fork; print $c "HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n\\r\\n"; my $x = "x" x 65536; 1 while print $c $x; exit }' "$addr" >/dev/null 2>&1 &)`,
+  'echo hostile_engine_$((6*7))',
+].join('; ');
+const DEGRADED_WITHIN_MS = 120_000;
+
+async function endlessEngine(url: string, deadline: number, errors: Errors) {
+  const learner = await Learner.open(url, 'hostile-engine', errors);
+  const degraded = new Promise<string>((resolve) => {
+    learner.controls.add((message) => {
+      const reason = message.type === 'nodes' ? message.nodes.find((node) => node.name === 'node1')?.degraded : undefined;
+      if (reason) resolve(reason);
+    });
+  });
+  const started = performance.now();
+  const running = learner.waitFor('hostile_engine_42', COMMAND_TIMEOUT_MS);
+  learner.type(`${ENDLESS_ENGINE}\r`);
+  await running.catch((error: Error) => errors.record('hostile-engine', `its program did not start: ${error.message}`));
+  const reason = await Promise.race([degraded, sleep(DEGRADED_WITHIN_MS, undefined)]);
+  const degradedAfterMs = reason === undefined ? undefined : round(performance.now() - started, 0);
+  if (reason === undefined) errors.record('hostile-engine', `node1 not marked degraded within ${DEGRADED_WITHIN_MS / 1000} s`);
+  await sleep(Math.max(0, deadline - Date.now()));
+  learner.leave();
+  return { degradedAfterMs, reason };
 }
 
 /** A page on a foreign host name, every 2 s: its page request and its socket upgrade must get 421. */
@@ -320,12 +358,13 @@ export async function soak(url: string, port: number, pid: number, log: (line: s
   log(`soak: ${learners.length} learners in; ${options.minutes} min of work beside the hostile clients`);
   const deadline = Date.now() + options.minutes * 60_000;
   const figures: LearnerFigures = { echoMs: [], commandMs: [] };
-  const [samples, http, frames, flooding, rebinding] = await Promise.all([
+  const [samples, http, frames, flooding, rebinding, engine] = await Promise.all([
     sampleServer(url, pid, deadline, errors),
     malformedHttp(port, deadline, r, errors),
     badFrames(url, deadline, r, errors),
     flood(url, deadline, errors),
     foreignHost(url, port, deadline, errors),
+    endlessEngine(url, deadline, errors),
     ...learners.map(({ index, learner }) => work(learner, `l${index}`, deadline, seeded(1000 + index), figures, errors)),
   ]);
   for (const { learner } of learners) learner.leave();
@@ -339,6 +378,6 @@ export async function soak(url: string, port: number, pid: number, log: (line: s
     echoMs: summarize(figures.echoMs, 2),
     containerRunMs: summarize(figures.commandMs, 0),
     server: { ...server, series: samples.map((sample) => [round(sample.at, 0), sample.rssMiB, round(sample.cpuSeconds, 2)]) },
-    hostile: { malformedHttp: http, badFrames: frames, flood: flooding, foreignHost: rebinding },
+    hostile: { malformedHttp: http, badFrames: frames, flood: flooding, foreignHost: rebinding, endlessEngine: engine },
   };
 }
