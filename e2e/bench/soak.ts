@@ -241,7 +241,7 @@ async function flood(url: string, deadline: number, errors: Errors) {
     const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: cookie, Origin: url } });
     socket.on('error', () => undefined);
     let closed = false;
-    socket.once('close', () => (closed = true));
+    const closing = new Promise((resolve) => socket.once('close', () => resolve((closed = true))));
     const welcomed = await Promise.race([new Promise((resolve) => socket.once('message', () => resolve(true))), sleep(FLOOD_MS, false)]);
     if (!welcomed) {
       errors.record('flood', 'no welcome');
@@ -262,7 +262,7 @@ async function flood(url: string, deadline: number, errors: Errors) {
     }
     // What the server sent last (its close, if any) is read now.
     raw.resume();
-    for (let waited = 0; !closed && waited < 15_000; waited += 100) await sleep(100);
+    await Promise.race([closing, sleep(15_000)]);
     if (closed) cutAfterMs.push(round(performance.now() - started, 0));
     else {
       errors.record('flood', `not cut after ${FLOOD_MS / 1000} s of flooding`);
