@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from './issues';
 import { loadLessons, loadLessonVariants } from './load';
+import { YOUR_TURN_STEP } from '../testing/lesson-text';
 
 describe('the lessons in lessons/', () => {
   it('all load without an issue, with their translations, on every kind of machine', async () => {
@@ -49,17 +50,7 @@ docker ps
 \`\`\`
 <!-- end -->
 
-## Your turn {#task}
-
-\`\`\`sh solution
-docker run -d --name web nginx
-\`\`\`
-
-\`\`\`check
-- type: container
-  name: web
-\`\`\`
-`;
+${YOUR_TURN_STEP}`;
 
   it('selects each lesson for the machine, and validation names the machines an issue occurs on', async () => {
     const directory = await mkdtemp(path.join(tmpdir(), 'slipway-lessons-'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue } from './issues';
 import { solutionOf, type Lesson } from './model';
 import { parseLesson, parseTranslation } from './parse';
+import { YOUR_TURN_STEP } from '../testing/lesson-text';
 
 const FILE = 'lessons/03-example.md';
 
@@ -336,19 +337,7 @@ choices:
     why: That replaces the ENTRYPOINT.
 \`\`\`
 
-## Your turn {#task}
-
-Start nginx as web.
-
-\`\`\`sh solution
-docker run -d --name web nginx
-\`\`\`
-
-\`\`\`check
-- type: container
-  name: web
-\`\`\`
-`);
+${YOUR_TURN_STEP}`);
 
   it('parses a quiz, renders its texts, and tells steps without run blocks apart', () => {
     const [why, task] = parsed(QUIZ).steps;
