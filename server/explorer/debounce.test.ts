@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './clock';
+import { ManualClock } from '../common/clock';
 import { Debouncer } from './debounce';
 
 function harness() {

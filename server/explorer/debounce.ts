@@ -3,7 +3,7 @@
  * stream has been quiet for `quietMs`, or `maxDelayMs` after the first poke of the burst,
  * whichever comes first, so that a steady trickle still flushes.
  */
-import type { Cancel, Clock } from './clock';
+import type { Cancel, Clock } from '../common/clock';
 
 export class Debouncer {
   #burstStart: number | undefined;

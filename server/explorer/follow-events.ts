@@ -5,7 +5,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
-import type { Disposable } from '../terminal/terminal-process';
+import type { Disposable } from '../common/disposable';
 import { EngineEvent } from './events';
 
 /**

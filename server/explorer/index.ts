@@ -1,4 +1,3 @@
-export * from './clock';
 export * from './debounce';
 export * from './diff';
 export * from './events';

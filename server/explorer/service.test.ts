@@ -10,7 +10,7 @@ import type { CommandRecord } from '../checks/shell-integration';
 import type { ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
 import type { SessionContext, SessionNode } from '../session/context';
-import { Emitter } from '../terminal/terminal-process';
+import { Emitter } from '../common/emitter';
 import { ExplorerService } from './service';
 
 type RawNetwork = { Id: string; Name: string; Driver: string };

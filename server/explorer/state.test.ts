@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './clock';
+import { ManualClock } from '../common/clock';
 import type { EngineEvent } from './events';
 import { APP_STACK, DB_ID, EXEC_IN_WEB, NGINX_IMAGE_ID, RM_WEB, RUN_HELLO_RM, RUN_WEB, SERVICE_CREATE, T0_MS, TASK_ID, WEB_ID, nanoAt } from './fixtures/events';
 import { BUSY, DB, FRESH, NGINX, WEB, container } from './fixtures/snapshots';

@@ -17,7 +17,7 @@
  * superseded (a newer refresh of the same object, a relist, a broken stream) is dropped, so
  * a slow, older read can never overwrite a newer one.
  */
-import type { Cancel, Clock } from './clock';
+import type { Cancel, Clock } from '../common/clock';
 import { Debouncer } from './debounce';
 import { eventTimeNano, targetKey, targetsOf, type EngineEvent, type Target } from './events';
 import type { ContainerInfo, EngineSnapshot, ImageInfo, NetworkInfo, SwarmInfo, VolumeInfo } from '../checks/snapshot';

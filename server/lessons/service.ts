@@ -11,7 +11,7 @@ import type { EngineEvent } from '../explorer/events';
 import type { ClientMessage } from '../protocol';
 import { ERRORS, errorMessage } from '../protocol/errors';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
-import type { Disposable } from '../terminal/terminal-process';
+import type { Disposable } from '../common/disposable';
 import type { LessonLibrary } from './library';
 import { collectSnapshot } from '../checks/collect';
 import { quizzesSolved, type Lesson, type Step } from './model';

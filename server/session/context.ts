@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
 import type { ClientMessage, ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
-import type { Disposable } from '../terminal/terminal-process';
+import type { Disposable } from '../common/disposable';
 import type { ExecResult } from './sandbox-exec';
 
 /** One ready node of the session: a sandbox with its own Docker engine. */

@@ -17,7 +17,7 @@ import { LessonsService } from '../lessons/service';
 import { sqliteProgressStore } from '../lessons/store';
 import type { Sandbox } from '../sandbox/manager';
 import { FakeEngine } from '../testing/fake-engine';
-import { Emitter } from '../terminal/terminal-process';
+import { Emitter } from '../common/emitter';
 import type { SessionContext, SessionNode } from './context';
 
 const NGINX_ID = 'sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6';

@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import { Emitter, type Disposable, type TerminalProcess } from './terminal-process';
+import { Emitter } from '../common/emitter';
+import type { Disposable } from '../common/disposable';
+import type { TerminalProcess } from './terminal-process';
 
 export interface DockerShellOptions {
   cols: number;

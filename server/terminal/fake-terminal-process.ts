@@ -1,5 +1,7 @@
 /** A scriptable TerminalProcess for unit tests: the test plays the shell. */
-import { Emitter, type Disposable, type TerminalProcess } from './terminal-process';
+import { Emitter } from '../common/emitter';
+import type { Disposable } from '../common/disposable';
+import type { TerminalProcess } from './terminal-process';
 
 const utf8 = new TextEncoder();
 

@@ -22,7 +22,8 @@ import {
   type ServerMessage,
 } from '../protocol/index';
 import { ScreenMirror } from './screen-mirror';
-import type { Disposable, TerminalProcess } from './terminal-process';
+import type { Disposable } from '../common/disposable';
+import type { TerminalProcess } from './terminal-process';
 
 export interface TerminalSize {
   cols: number;

@@ -2,10 +2,7 @@
  * The one interface every shell implements (a Docker exec, a fake in tests), so the channel
  * that bridges a shell to the browser never depends on where the shell runs.
  */
-
-export interface Disposable {
-  dispose(): void;
-}
+import type { Disposable } from '../common/disposable';
 
 export interface TerminalProcess {
   /** Keystrokes and pasted text; strings are sent as UTF-8. */
@@ -19,24 +16,4 @@ export interface TerminalProcess {
   onExit(listener: (exitCode: number | null) => void): Disposable;
   /** Ends the shell and releases everything; no events fire afterwards. */
   dispose(): void;
-}
-
-/** A minimal event source: listeners are added with `event`, all dropped by `dispose`. */
-export class Emitter<T> {
-  #listeners = new Set<(value: T) => void>();
-
-  readonly event = (listener: (value: T) => void): Disposable => {
-    // A wrapper, so the same function added twice is two subscriptions, as callers expect.
-    const subscription = (value: T) => listener(value);
-    this.#listeners.add(subscription);
-    return { dispose: () => this.#listeners.delete(subscription) };
-  };
-
-  fire(value: T): void {
-    for (const listener of this.#listeners) listener(value);
-  }
-
-  dispose(): void {
-    this.#listeners.clear();
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * Time as the explorer's timers see it. Injected, so that debouncing and polling are
+ * Time as timers see it (debouncing, polling, backoff). Injected, so that timing is
  * deterministic in tests (ManualClock) and real in the server (systemClock).
  */
 
