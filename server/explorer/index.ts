@@ -1,6 +1,5 @@
 export * from './debounce';
 export * from './diff';
 export * from './events';
-export * from './graph';
 export * from './state';
 export * from './view';
