@@ -21,8 +21,7 @@ import { detectMachineFeatures } from '../server/engine/kernel-features';
 import type { CommandRecord } from '../server/checks/shell-integration';
 import { loadLessons } from '../server/lessons/load';
 import { solutionOf, type Block, type Lesson, type Step } from '../server/lessons/model';
-import { judgeChecks } from '../server/lessons/runner';
-import { collectSnapshot } from '../server/checks/collect';
+import { judgeChecks, settledSnapshots } from '../server/lessons/runner';
 import { applyStart, planStart } from '../server/lessons/start-state';
 import { prepareEngineAndImages } from '../server/main';
 import { nodeChannel } from '../server/protocol/nodes';
@@ -217,10 +216,9 @@ class GoldenRun {
   async open(lesson: Lesson): Promise<void> {
     await this.#ready(lesson.nodes);
     const nodes = this.#nodes().filter((node) => Number(node.name.slice(4)) <= lesson.nodes);
-    const snapshots = Object.fromEntries(await Promise.all(nodes.map(async (node) => [node.name, await collectSnapshot(node.engine)] as const)));
-    const actions = planStart(lesson, snapshots);
+    const actions = planStart(lesson, await settledSnapshots(nodes));
     if (actions.length > 0) console.log(`${lesson.id}: start state: ${actions.map((action) => action.description).join('; ')}`);
-    const failures = await applyStart(actions, (name) => this.#context!.node(name)?.engine);
+    const failures = await applyStart(actions, (name) => this.#context!.node(name));
     if (failures.length > 0) throw new Error(`${lesson.id}: the start state could not be prepared: ${failures.join('; ')}`);
     // Each shell goes back to its home folder, as a learner's new habit would not guarantee.
     for (const node of nodes) await this.command('cd ~', node.name, 60_000);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotFromEngine } from './engine';
+import { snapshotFromEngine } from '../engine-state/from-engine';
 import { evaluateChecks, type Verdict } from './evaluate';
-import { RAW_ENGINE } from './fixtures/engine';
+import { RAW_ENGINE } from '../engine-state/fixtures/engine-api';
 import { probesFor } from './probes';
 import { Check } from './schema';
 import type { CommandRecord } from './shell-integration';
-import type { EngineSnapshot } from './snapshot';
+import type { EngineSnapshot } from '../engine-state/snapshot';
 
 const snapshot = snapshotFromEngine(RAW_ENGINE);
 const EMPTY: EngineSnapshot = { containers: [], images: [], networks: [], volumes: [], swarm: { active: false, manager: false, nodes: [], services: [] } };

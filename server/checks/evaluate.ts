@@ -3,12 +3,12 @@
  * Pure: the runner gathers the inputs. Failing reasons are written for the learner: they say
  * what is there instead of what was expected, never only "check failed".
  */
-import { sameImage, sameImageId, normalizeImageRef } from './image-ref';
+import { sameImage, sameImageId, normalizeImageRef } from '../engine-state/image-ref';
 import { probeFor, type Probe, type ProbeResult } from './probes';
 import { byteSize, durationMs, type Check, type CheckOf, type CheckType } from './schema';
 import type { CommandRecord } from './shell-integration';
 import { checkSubject, type CheckSubject } from './subject';
-import type { ContainerInfo, EngineSnapshot, ImageInfo, MountInfo, PortBinding, SandboxSnapshot } from './snapshot';
+import type { ContainerInfo, EngineSnapshot, ImageInfo, MountInfo, PortBinding, SandboxSnapshot } from '../engine-state/snapshot';
 
 export type Verdict = {
   passed: boolean;

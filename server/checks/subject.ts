@@ -2,7 +2,7 @@
  * What a check is about, as the explorer names it: the element a failing check can point at
  * in the picture of the learner's engine. Derived from the check alone, never from the engine.
  */
-import { normalizeImageRef } from './image-ref';
+import { normalizeImageRef } from '../engine-state/image-ref';
 import type { Check } from './schema';
 
 export type CheckSubject = { kind: 'container' | 'image' | 'network' | 'volume' | 'service'; name: string };

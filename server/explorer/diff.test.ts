@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots, formatChanges } from './diff';
-import { APP_NET_ID, OLD_ID } from './fixtures/events';
-import { APP_NET, BUSY, DB, FRESH, NGINX, POSTGRES, WEB, container, network } from './fixtures/snapshots';
-import type { EngineSnapshot, ServiceInfo } from '../checks/snapshot';
+import { APP_NET_ID, OLD_ID } from '../engine-state/fixtures/events';
+import { APP_NET, BUSY, DB, FRESH, NGINX, POSTGRES, WEB, container, network } from '../engine-state/fixtures/snapshots';
+import type { EngineSnapshot, ServiceInfo } from '../engine-state/snapshot';
 
 const summary = (before: EngineSnapshot, after: EngineSnapshot) => formatChanges(diffSnapshots(before, after));
 

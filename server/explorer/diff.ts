@@ -3,7 +3,7 @@
  * list shown under the terminal. Identity is by id (containers, networks, services), by name
  * (volumes) and by tag (images, which is how learners name them).
  */
-import type { ContainerInfo, EngineSnapshot, ServiceInfo } from '../checks/snapshot';
+import type { ContainerInfo, EngineSnapshot, ServiceInfo } from '../engine-state/snapshot';
 import { CHANGE_KINDS, CHANGE_OPS as OPS, type Change } from '../protocol/explorer';
 
 export { CHANGE_KINDS, Change } from '../protocol/explorer';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineSnapshot } from '../checks/snapshot';
+import type { EngineSnapshot } from '../engine-state/snapshot';
 import { SnapshotHistory } from './history';
 
 const snapshot = (name: string): EngineSnapshot => ({

@@ -3,7 +3,7 @@
  * from the state just before it started. Pure; times are epoch milliseconds, as in
  * CommandRecord.
  */
-import type { EngineSnapshot } from '../checks/snapshot';
+import type { EngineSnapshot } from '../engine-state/snapshot';
 
 /** Enough for any command a learner waits on; older entries are dropped first. */
 export const HISTORY_MAX_ENTRIES = 64;

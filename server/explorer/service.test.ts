@@ -1,76 +1,43 @@
 /**
- * The explorer service's I/O against fake engines: subscribe then list, re-read what an
- * event touched, publish on settle, diff each command, re-list after the stream breaks;
- * one explorer per node as nodes come and go.
+ * The explorer service over engine states of fake engines: publish on settle, diff each
+ * command, publish again after the stream broke and the engine was listed again; one
+ * explorer per node as nodes come and go.
  */
-import { PassThrough } from 'node:stream';
-import type Docker from 'dockerode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CommandRecord } from '../checks/shell-integration';
+import { Emitter } from '../common/emitter';
+import { EngineStates } from '../engine-state/session-states';
 import type { ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
 import type { SessionContext, SessionNode } from '../session/context';
-import { Emitter } from '../common/emitter';
+import { FakeEngine } from '../testing/fake-engine';
 import { ExplorerService } from './service';
 
-type RawNetwork = { Id: string; Name: string; Driver: string };
-
-class FakeEngine {
-  networks = new Map<string, RawNetwork>([['b', { Id: 'b', Name: 'bridge', Driver: 'bridge' }]]);
-  stream = new PassThrough();
-  subscriptions = 0;
-  /** A swarm manager (with no nodes or services) instead of a lone engine. */
-  manager = false;
-  swarmReads = 0;
-
-  getEvents = async () => {
-    this.subscriptions += 1;
-    this.stream = new PassThrough();
-    return this.stream;
-  };
-  info = async () => ({
-    SystemTime: new Date().toISOString(),
-    Swarm: this.manager ? { LocalNodeState: 'active', ControlAvailable: true } : { LocalNodeState: 'inactive' },
-  });
-  listContainers = async () => [];
-  listImages = async () => [];
-  listNetworks = async () => [...this.networks.values()];
-  listVolumes = async () => ({ Volumes: [] });
-  listNodes = async () => [];
-  listServices = async () => {
-    this.swarmReads += 1;
-    return [];
-  };
-  listTasks = async () => [];
-  getNetwork = (id: string) => ({
-    inspect: async () => {
-      const network = this.networks.get(id);
-      if (!network) throw Object.assign(new Error('no such network'), { statusCode: 404 });
-      return network;
-    },
-  });
-
-  /** Makes a network as `docker network create` would, and reports it. */
-  createNetwork(id: string, name: string): void {
-    this.networks.set(id, { Id: id, Name: name, Driver: 'bridge' });
-    this.report({ Type: 'network', Action: 'create', Actor: { ID: id, Attributes: { name } } });
-  }
-
-  report(event: object): void {
-    this.stream.write(`${JSON.stringify({ ...event, timeNano: Date.now() * 1e6 })}\n`);
-  }
+/** Makes a network as `docker network create` would, and reports it. */
+function createNetwork(engine: FakeEngine, id: string, name: string): void {
+  engine.networks.set(id, { id, name, driver: 'bridge' });
+  engine.emit({ Type: 'network', Action: 'create', Actor: { ID: id, Attributes: { name } } });
 }
 
-const fakeNode = (name: string, engine: FakeEngine): SessionNode => ({
-  name,
-  sandbox: { node: name } as Sandbox,
-  engine: engine as unknown as Docker,
-  exec: async () => ({ exitCode: 0, output: '' }),
-});
+/** An engine with one network, bridge (id `b`). */
+function loneEngine(): FakeEngine {
+  const engine = new FakeEngine();
+  engine.networks.clear();
+  engine.networks.set('b', { id: 'b', name: 'bridge', driver: 'bridge' });
+  return engine;
+}
 
 function setup() {
-  const engines = new Map([['node1', new FakeEngine()]]);
-  let nodes = [fakeNode('node1', engines.get('node1')!)];
+  const engines = new Map([['node1', loneEngine()]]);
+  const states = new EngineStates({ log: () => undefined });
+  const fakeNode = (name: string): SessionNode => ({
+    name,
+    sandbox: { node: name } as Sandbox,
+    engine: engines.get(name)!.docker,
+    state: states.open(name, engines.get(name)!.docker),
+    exec: async () => ({ exitCode: 0, output: '' }),
+  });
+  let nodes = [fakeNode('node1')];
   const sent: ServerMessage[] = [];
   const commands = new Emitter<CommandRecord>();
   const nodesChanged = new Emitter<readonly SessionNode[]>();
@@ -79,6 +46,7 @@ function setup() {
     nodes: () => nodes,
     node: (name) => nodes.find((node) => node.name === name),
     onNodesChanged: nodesChanged.event,
+    onEngineSettled: states.onSettled,
     ensureNodes: async () => undefined,
     send: (message) => sent.push(message),
     onCommand: commands.event,
@@ -86,7 +54,10 @@ function setup() {
     log: () => undefined,
   };
   const service = new ExplorerService(context);
-  dispose = () => service.dispose();
+  dispose = () => {
+    service.dispose();
+    states.dispose();
+  };
   const engine = engines.get('node1')!;
   /** The last view's networks per node: `node1: bridge | node2: bridge`. */
   const networks = () => {
@@ -94,8 +65,9 @@ function setup() {
     return view?.nodes.map((n) => `${n.node}: ${n.networks.map((network) => network.name).join(',')}`).join(' | ');
   };
   const setNodes = (names: string[]) => {
-    for (const name of names) if (!engines.has(name)) engines.set(name, new FakeEngine());
-    nodes = names.map((name) => nodes.find((node) => node.name === name) ?? fakeNode(name, engines.get(name)!));
+    for (const name of names) if (!engines.has(name)) engines.set(name, loneEngine());
+    for (const node of nodes) if (!names.includes(node.name)) states.close(node.name);
+    nodes = names.map((name) => nodes.find((node) => node.name === name) ?? fakeNode(name));
     nodesChanged.fire(nodes);
   };
   return { engine, engines, sent, commands, service, networks, setNodes };
@@ -110,7 +82,7 @@ describe('ExplorerService', () => {
     await vi.waitFor(() => expect(networks()).toBe('node1: bridge'));
 
     const startedAt = Date.now();
-    engine.createNetwork('a', 'app');
+    createNetwork(engine, 'a', 'app');
     await vi.waitFor(() => expect(networks()).toBe('node1: app,bridge'));
     commands.fire({ command: 'docker network create app', exitCode: 0, startedAt, finishedAt: Date.now(), node: 'node1' });
     await vi.waitFor(() => expect(sent.find((m) => m.type === 'explorer-diff')).toMatchObject({ node: 'node1', summary: '+ network app' }));
@@ -124,11 +96,11 @@ describe('ExplorerService', () => {
   it('re-subscribes and re-lists after the event stream breaks', async () => {
     const { engine, networks } = setup();
     await vi.waitFor(() => expect(networks()).toBe('node1: bridge'));
-    engine.stream.end();
+    engine.streams.at(-1)!.end();
     // Changed while nobody listened: only the new listing can know.
-    engine.networks.set('c', { Id: 'c', Name: 'quiet', Driver: 'bridge' });
+    engine.networks.set('c', { id: 'c', name: 'quiet', driver: 'bridge' });
     await vi.waitFor(() => expect(networks()).toBe('node1: bridge,quiet'));
-    expect(engine.subscriptions).toBe(2);
+    expect(engine.calls.filter((call) => call === 'events')).toHaveLength(2);
   });
 
   it('sends no diff for a command that changed nothing', async () => {
@@ -146,7 +118,7 @@ describe('ExplorerService', () => {
     await vi.waitFor(() => expect(networks()).toBe('node1: bridge | node2: bridge | node3: bridge'));
 
     const startedAt = Date.now();
-    engines.get('node2')!.createNetwork('o', 'backend');
+    createNetwork(engines.get('node2')!, 'o', 'backend');
     await vi.waitFor(() => expect(networks()).toBe('node1: bridge | node2: backend,bridge | node3: bridge'));
     // The same command on node1 changed nothing there.
     commands.fire({ command: 'docker network create backend', exitCode: 0, startedAt, finishedAt: Date.now(), node: 'node1' });
@@ -159,7 +131,7 @@ describe('ExplorerService', () => {
 
     setNodes(['node1', 'node2']);
     expect(networks()).toBe('node1: bridge | node2: backend,bridge');
-    expect(engines.get('node3')!.stream.destroyed).toBe(true);
+    expect(engines.get('node3')!.streams.at(-1)!.destroyed).toBe(true);
   });
 
   it('answers about objects on the node named, and says when there is no such node', async () => {
@@ -171,16 +143,5 @@ describe('ExplorerService', () => {
     service.handle({ type: 'explorer-details', node: 'node4', kind: 'network', id: 'b' });
     service.handle({ type: 'logs-follow', node: 'node4', container: 'web' });
     expect(sent.filter((m) => m.type === 'error').map((m) => m.type === 'error' && m.code)).toEqual(['NODE_NOT_FOUND', 'NODE_NOT_FOUND']);
-  });
-
-  it('has managers re-read the swarm when a task changes on another node', async () => {
-    const { engines, networks, setNodes } = setup();
-    const manager = engines.get('node1')!;
-    manager.manager = true;
-    setNodes(['node1', 'node2']);
-    await vi.waitFor(() => expect(networks()).toBe('node1: bridge | node2: bridge'));
-    const reads = manager.swarmReads;
-    engines.get('node2')!.report({ Type: 'container', Action: 'die', Actor: { ID: 'c1', Attributes: { 'com.docker.swarm.service.id': 's1' } } });
-    await vi.waitFor(() => expect(manager.swarmReads).toBeGreaterThan(reads));
   });
 });

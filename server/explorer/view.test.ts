@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotFromEngine } from '../checks/engine';
-import { RAW_ENGINE } from '../checks/fixtures/engine';
-import { BUSY, FRESH } from './fixtures/snapshots';
+import { snapshotFromEngine } from '../engine-state/from-engine';
+import { RAW_ENGINE } from '../engine-state/fixtures/engine-api';
+import { BUSY, FRESH } from '../engine-state/fixtures/snapshots';
 import { ExplorerView, explorerView } from './view';
 
 describe('explorerView', () => {

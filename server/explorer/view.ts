@@ -5,7 +5,7 @@
  * Lists are sorted (by name, tagged images before untagged ones) so that the panel does not
  * jump about as objects change.
  */
-import type { EngineSnapshot, SandboxSnapshot, ServiceInfo } from '../checks/snapshot';
+import type { EngineSnapshot, SandboxSnapshot, ServiceInfo } from '../engine-state/snapshot';
 import { shortId, type ExplorerView, type NodeView, type ServiceView } from '../protocol/explorer';
 
 export {

@@ -4,7 +4,7 @@
  * Every problem is collected with its line, so an author sees them all at once.
  */
 import type { Tokens } from 'marked';
-import { normalizeImageRef } from '../checks/image-ref';
+import { normalizeImageRef } from '../engine-state/image-ref';
 import { CHECK_SCHEMAS, CHECK_TYPES, isCheckType, type Check } from '../checks/schema';
 import type { LessonIssue, LessonResult } from './issues';
 import { BASELINE_FEATURES, selectForFeatures, type MachineFeatures } from './features';

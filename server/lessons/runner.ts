@@ -1,18 +1,19 @@
 /**
- * Judges one step's checks against a live session: collects the engine snapshot of each node
- * the checks look at, runs the file and script probes on their nodes, then evaluates. Used by
- * the lessons service and by the golden runs (e2e/golden.spec.ts), so both judge exactly alike.
+ * Judges one step's checks against a live session: the engine state of each node the checks
+ * look at, settled after whatever was just done there, and the file and script probes run on
+ * their nodes, then evaluates. Used by the lessons service and by the golden runs
+ * (e2e/golden.spec.ts), so both judge exactly alike.
  */
-import { collectSnapshot } from '../checks/collect';
 import { evaluateChecks, type Verdict } from '../checks/evaluate';
 import { probesFor, SCRIPT_OUTPUT_MAX_CHARS, type Probe, type ProbeResult } from '../checks/probes';
 import type { Check } from '../checks/schema';
 import type { CommandRecord } from '../checks/shell-integration';
+import type { EngineSnapshot, SandboxSnapshot } from '../engine-state/snapshot';
 import type { CheckVerdict } from '../protocol/lessons';
 import type { SessionNode } from '../session/context';
 
 /** What judging needs of a node. */
-export type JudgedNode = Pick<SessionNode, 'engine' | 'exec'>;
+export type JudgedNode = Pick<SessionNode, 'name' | 'state' | 'exec'>;
 /** The session's ready node of this name, if any (`SessionContext.node`). */
 export type NodeLookup = (name: string) => JudgedNode | undefined;
 
@@ -27,7 +28,7 @@ export async function judgeChecks(nodes: NodeLookup, checks: readonly Check[], h
     if (node) ready.set(check.node, node);
   }
   const [snapshots, probeResults] = await Promise.all([
-    Promise.all([...ready].map(async ([name, node]) => [name, await collectSnapshot(node.engine)] as const)),
+    settledSnapshots([...ready.values()]),
     Promise.all(
       probesFor(checks).flatMap((probe) => {
         const node = ready.get(probe.node);
@@ -35,7 +36,13 @@ export async function judgeChecks(nodes: NodeLookup, checks: readonly Check[], h
       }),
     ),
   ]);
-  return evaluateChecks(checks, Object.fromEntries(snapshots), history, probeResults);
+  return evaluateChecks(checks, snapshots, history, probeResults);
+}
+
+/** Each node's engine state, settled after what was just done there; nodes not listed yet are left out. */
+export async function settledSnapshots(nodes: readonly Pick<SessionNode, 'name' | 'state'>[]): Promise<SandboxSnapshot> {
+  const settled = await Promise.all(nodes.map(async (node) => [node.name, await node.state.settled()] as const));
+  return Object.fromEntries(settled.filter((entry): entry is readonly [string, EngineSnapshot] => entry[1] !== undefined));
 }
 
 export function toWire(verdicts: readonly Verdict[]): CheckVerdict[] {

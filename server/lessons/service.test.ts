@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
-import type Docker from 'dockerode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EngineStates } from '../engine-state/session-states';
 import type { ServerMessage } from '../protocol';
+import type { Sandbox } from '../sandbox/manager';
 import type { SessionContext, SessionNode } from '../session/context';
+import { FakeEngine } from '../testing/fake-engine';
 import { LessonLibrary } from './library';
 import type { Lesson } from './model';
 import { LessonsService } from './service';
@@ -25,28 +27,26 @@ const lesson: Lesson = {
   steps: [{ id: 'why', title: 'Why', html: '', blocks: [], hints: [], checks: [], quizzes: [QUIZ], task: false }],
 };
 
-/** An engine that is a worker of a swarm and holds nothing else; records `swarm leave`. */
-function workerEngine() {
-  const engine = {
-    left: false,
-    info: async () => ({ Swarm: { LocalNodeState: engine.left ? 'inactive' : 'active', ControlAvailable: false } }),
-    listContainers: async () => [],
-    listImages: async () => [],
-    listNetworks: async () => [],
-    listVolumes: async () => ({ Volumes: [] }),
-    getEvents: async () => Promise.reject(new Error('no events in this test')),
-    swarmLeave: async () => void (engine.left = true),
-  };
+/** An engine that is a worker of a swarm and holds nothing else. */
+function workerEngine(): FakeEngine {
+  const engine = new FakeEngine();
+  engine.swarm = { manager: false, nodes: [], services: [], tasks: [] };
   return engine;
 }
 
-function session(nodes: SessionNode[]) {
+function session(engines: FakeEngine[]) {
   const sent: ServerMessage[] = [];
+  const states = new EngineStates({ log: () => undefined });
+  const nodes: SessionNode[] = engines.map((engine, index) => {
+    const name = `node${index + 1}`;
+    return { name, sandbox: { node: name } as Sandbox, engine: engine.docker, state: states.open(name, engine.docker), exec: async () => ({ exitCode: 0, output: '' }) };
+  });
   const context: SessionContext = {
     learner: 'me',
     nodes: () => nodes,
     node: (name) => nodes.find((node) => node.name === name),
     onNodesChanged: () => ({ dispose: () => undefined }),
+    onEngineSettled: states.onSettled,
     ensureNodes: async () => undefined,
     send: (message) => void sent.push(message),
     onCommand: () => ({ dispose: () => undefined }),
@@ -55,7 +55,11 @@ function session(nodes: SessionNode[]) {
   };
   const store = sqliteProgressStore(new Database(':memory:'));
   const service = new LessonsService(context, { library: new LessonLibrary([lesson]), store });
-  return { service, sent, store };
+  dispose = () => {
+    service.dispose();
+    states.dispose();
+  };
+  return { service, sent, store, nodes };
 }
 
 let dispose: (() => void) | undefined;
@@ -64,7 +68,6 @@ afterEach(() => dispose?.());
 describe('LessonsService', () => {
   it('keeps quiz answers and completes a step of quizzes only once its answer is right', async () => {
     const { service, sent, store } = session([]);
-    dispose = () => service.dispose();
     service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why' });
     service.handle({ type: 'quiz-answer', lessonId: 'swarm', stepId: 'why', quiz: 0, choice: 0 });
     expect(store.progress('me', 'swarm')).toMatchObject({ completedSteps: [], quizAnswers: [{ stepId: 'why', quiz: 0, choice: 0 }] });
@@ -77,9 +80,7 @@ describe('LessonsService', () => {
 
   it('offers to take the nodes out of a swarm when the lesson opens, and does so on lesson-prepare', async () => {
     const engine = workerEngine();
-    const node = { name: 'node1', engine: engine as unknown as Docker } as SessionNode;
-    const { service, sent } = session([node]);
-    dispose = () => service.dispose();
+    const { service, sent, nodes } = session([engine]);
     service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why' });
     await vi.waitFor(() => expect(sent.some((message) => message.type === 'lesson-start')).toBe(true));
     expect(sent.find((message) => message.type === 'lesson-start')).toMatchObject({
@@ -90,10 +91,11 @@ describe('LessonsService', () => {
     service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why' });
     service.handle({ type: 'lesson-prepare', lessonId: 'swarm' });
     await vi.waitFor(() => expect(offers()).toBe(2));
-    expect(engine.left).toBe(true);
+    expect(engine.swarm).toBeUndefined();
     expect(sent.filter((message) => message.type === 'lesson-start').at(-1)).toMatchObject({ actions: [], failures: [] });
-    // Back in a swarm and opened again by the learner: offered again.
-    engine.left = false;
+    // Back in a swarm (the session rechecks the node after the learner's `docker swarm join`) and opened again: offered again.
+    engine.swarm = workerEngine().swarm;
+    nodes[0]!.state.recheck();
     service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why', opened: true });
     await vi.waitFor(() => expect(offers()).toBe(3));
     expect(sent.filter((message) => message.type === 'lesson-start').at(-1)).toMatchObject({ actions: [{ kind: 'leave-swarm' }] });

@@ -1,30 +1,22 @@
 /**
  * Lessons in a learner's session: starts the nodes a selected lesson needs; judges the
- * selected step's checks after each command the learner finishes, after any node's inner
- * engine reports a change (debounced), when nodes come or go, and on `check-now`; sends the
+ * selected step's checks after each command the learner finishes, whenever a node's engine
+ * state settles on something new, when nodes come or go, and on `check-now`; sends the
  * verdicts, and records the step as complete once every check passed.
  */
-import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
-import { followEngineEvents } from '../explorer/follow-events';
-import type { EngineEvent } from '../explorer/events';
+import type { Disposable } from '../common/disposable';
 import type { ClientMessage } from '../protocol';
 import { ERRORS, errorMessage } from '../protocol/errors';
-import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
-import type { Disposable } from '../common/disposable';
+import type { ServiceFactory, SessionContext, SessionService } from '../session/context';
 import type { LessonLibrary } from './library';
-import { collectSnapshot } from '../checks/collect';
 import { quizzesSolved, type Lesson, type Step } from './model';
-import { judgeChecks, toWire } from './runner';
+import { judgeChecks, settledSnapshots, toWire } from './runner';
 import { applyStart, planStart } from './start-state';
 import type { ProgressStore } from './store';
 
-/** Engine events come in bursts (create, attach, start, ...): judge once they settle. */
-export const ENGINE_EVENT_DEBOUNCE_MS = 150;
-/** Events this soon after a judgement that ran probes may be the probes' own (docker exec, run). */
+/** Changes this soon after a judgement that ran probes may be the probes' own (a script's docker run). */
 const PROBE_ECHO_MS = 300;
-const RESUBSCRIBE_MIN_MS = 500;
-const RESUBSCRIBE_MAX_MS = 10_000;
 
 export interface LessonsDependencies {
   library: LessonLibrary;
@@ -48,8 +40,6 @@ export class LessonsService implements SessionService {
   #again = false;
   #probing = false;
   #probesEndedAt = 0;
-  #debounce: ReturnType<typeof setTimeout> | undefined;
-  readonly #watches = new Map<SessionNode, EngineWatch>();
   #disposed = false;
   readonly #subscriptions: Disposable[];
 
@@ -59,12 +49,9 @@ export class LessonsService implements SessionService {
   ) {
     this.#subscriptions = [
       context.onCommand(() => void this.judge()),
-      context.onNodesChanged((nodes) => {
-        this.#watch(nodes);
-        void this.judge();
-      }),
+      context.onNodesChanged(() => void this.judge()),
+      context.onEngineSettled(() => this.#engineSettled()),
     ];
-    this.#watch(context.nodes());
   }
 
   attached(): void {
@@ -100,10 +87,7 @@ export class LessonsService implements SessionService {
 
   dispose(): void {
     this.#disposed = true;
-    clearTimeout(this.#debounce);
     for (const subscription of this.#subscriptions) subscription.dispose();
-    for (const watch of this.#watches.values()) watch.dispose();
-    this.#watches.clear();
   }
 
   /** Judges the selected step now (or again right after the judgement under way). */
@@ -179,8 +163,7 @@ export class LessonsService implements SessionService {
   /** What stands between the lesson's nodes and its start state, for the page to ask about. */
   async #plan(lesson: Lesson) {
     const nodes = this.context.nodes().filter((node) => Number(node.name.slice(4)) <= lesson.nodes);
-    const snapshots = await Promise.all(nodes.map(async (node) => [node.name, await collectSnapshot(node.engine)] as const));
-    return planStart(lesson, Object.fromEntries(snapshots));
+    return planStart(lesson, await settledSnapshots(nodes));
   }
 
   async #offerStart(lesson: Lesson): Promise<void> {
@@ -198,7 +181,7 @@ export class LessonsService implements SessionService {
     try {
       await this.context.ensureNodes(lesson.nodes);
       // Planned again: the learner may have changed things while the dialog was open.
-      const failures = await applyStart(await this.#plan(lesson), (name) => this.context.node(name)?.engine);
+      const failures = await applyStart(await this.#plan(lesson), (name) => this.context.node(name));
       if (!this.#disposed) this.context.send({ type: 'lesson-start', lessonId, actions: [], failures });
     } catch (error) {
       this.context.send(errorMessage(error as Error));
@@ -210,70 +193,9 @@ export class LessonsService implements SessionService {
     this.context.send({ type: 'progress', lessonId, ...this.deps.store.progress(this.context.learner, lessonId) });
   }
 
-  /** Follows the engine events of the session's ready nodes, and of no others. */
-  #watch(nodes: readonly SessionNode[]): void {
-    for (const [node, watch] of this.#watches) {
-      if (nodes.includes(node)) continue;
-      watch.dispose();
-      this.#watches.delete(node);
-    }
-    for (const node of nodes) {
-      if (this.#watches.has(node)) continue;
-      // Once following: whatever changed while nobody was listening.
-      this.#watches.set(node, new EngineWatch(node.engine, (event) => this.#engineEvent(event), () => void this.judge()));
-    }
-  }
-
-  #engineEvent(event: EngineEvent): void {
+  #engineSettled(): void {
     if (!this.#selection) return;
-    // `docker exec` (ours or the learner's) changes nothing a check looks at.
-    if (event.Action.startsWith('exec_')) return;
     if (this.#probing || Date.now() - this.#probesEndedAt < PROBE_ECHO_MS) return;
-    clearTimeout(this.#debounce);
-    this.#debounce = setTimeout(() => void this.judge(), ENGINE_EVENT_DEBOUNCE_MS);
-  }
-}
-
-/** Follows one engine's events, and follows them again (with backoff) when the stream breaks. */
-class EngineWatch {
-  #events: Disposable | undefined;
-  #retry: ReturnType<typeof setTimeout> | undefined;
-  #retryMs = RESUBSCRIBE_MIN_MS;
-  #disposed = false;
-
-  constructor(
-    private readonly engine: Docker,
-    private readonly onEvent: (event: EngineEvent) => void,
-    private readonly onFollowing: () => void,
-  ) {
-    void this.#follow();
-  }
-
-  dispose(): void {
-    this.#disposed = true;
-    clearTimeout(this.#retry);
-    this.#events?.dispose();
-  }
-
-  async #follow(): Promise<void> {
-    try {
-      const events = await followEngineEvents(this.engine, this.onEvent, () => this.#followLater());
-      if (this.#disposed) {
-        events.dispose();
-        return;
-      }
-      this.#events = events;
-      this.#retryMs = RESUBSCRIBE_MIN_MS;
-      this.onFollowing();
-    } catch {
-      this.#followLater();
-    }
-  }
-
-  #followLater(): void {
-    this.#events = undefined;
-    if (this.#disposed) return;
-    this.#retry = setTimeout(() => void this.#follow(), this.#retryMs);
-    this.#retryMs = Math.min(this.#retryMs * 2, RESUBSCRIBE_MAX_MS);
+    void this.judge();
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineSnapshot } from '../checks/snapshot';
 import type Docker from 'dockerode';
+import type { EngineSnapshot } from '../engine-state/snapshot';
+import type { SessionNode } from '../session/context';
 import { applyStart, planStart } from './start-state';
 
 const empty = (): EngineSnapshot => ({ containers: [], images: [], networks: [], volumes: [], swarm: { active: false, manager: false, nodes: [], services: [] } });
@@ -43,6 +44,9 @@ describe('planStart', () => {
 describe('applyStart', () => {
   const leave = { node: 'node1', kind: 'leave-swarm', description: 'node1: leave its swarm (it is a manager)' } as const;
   const hangUp = () => Promise.reject(new Error('socket hang up'));
+  let rechecks = 0;
+  /** A session node with that engine, whose state counts the membership re-reads asked for. */
+  const on = (engine: Docker) => ({ engine, state: { recheck: () => void (rechecks += 1) } }) as unknown as Pick<SessionNode, 'engine' | 'state'>;
   /** An engine whose swarm leave answers with each of `answers` in turn, and whose info says `state`. */
   const engine = (answers: Array<() => Promise<unknown>>, state: () => string) => {
     let calls = 0;
@@ -56,17 +60,19 @@ describe('applyStart', () => {
 
   it('counts a leave whose answer was lost as done when the node is out of the swarm', async () => {
     const node = engine([hangUp], () => 'inactive');
-    expect(await applyStart([leave], () => node)).toEqual([]);
+    const before = rechecks;
+    expect(await applyStart([leave], () => on(node))).toEqual([]);
     expect(node.leaves()).toBe(1);
+    expect(rechecks).toBe(before + 1);
   });
 
   it('tries once more when the node is still in the swarm, and reports a second failure', async () => {
     let left = false;
     const recovers = engine([hangUp, async () => { left = true; }], () => (left ? 'inactive' : 'active'));
-    expect(await applyStart([leave], () => recovers)).toEqual([]);
+    expect(await applyStart([leave], () => on(recovers))).toEqual([]);
     expect(recovers.leaves()).toBe(2);
     const stuck = engine([hangUp, hangUp], () => 'active');
-    expect(await applyStart([leave], () => stuck)).toEqual(['node1: leave its swarm (it is a manager): socket hang up']);
+    expect(await applyStart([leave], () => on(stuck))).toEqual(['node1: leave its swarm (it is a manager): socket hang up']);
   });
 
   it('counts a removal whose object is gone as done', async () => {
@@ -75,6 +81,6 @@ describe('applyStart', () => {
       getContainer: () => ({ remove: hangUp, inspect: () => Promise.reject(gone) }),
     } as unknown as Docker;
     const action = { node: 'node1', kind: 'remove-container', target: 'site', description: 'node1: remove container site' } as const;
-    expect(await applyStart([action], () => node)).toEqual([]);
+    expect(await applyStart([action], () => on(node))).toEqual([]);
   });
 });

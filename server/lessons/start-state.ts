@@ -4,9 +4,9 @@
  * a container publishing 8080, a network of the same name. `planStart` (pure) lists what is in
  * the way, in the learner's terms; the page asks them; `applyStart` removes it.
  */
-import type Docker from 'dockerode';
-import type { EngineSnapshot, SandboxSnapshot } from '../checks/snapshot';
+import type { EngineSnapshot, SandboxSnapshot } from '../engine-state/snapshot';
 import type { StartAction } from '../protocol/lessons';
+import type { SessionNode } from '../session/context';
 import type { Lesson } from './model';
 
 /** The lesson's nodes (node1 .. nodeN) that are ready, with their engine's state now. */
@@ -62,18 +62,24 @@ const isTaskContainer = (snapshot: EngineSnapshot, name: string) =>
  * leave in a whole-course run) may still have done its work: what it is for is checked, and
  * the action tried once more only if that does not hold yet.
  */
-export async function applyStart(actions: readonly StartAction[], engineOf: (node: string) => Docker | undefined): Promise<string[]> {
+export async function applyStart(
+  actions: readonly StartAction[],
+  nodeOf: (node: string) => Pick<SessionNode, 'engine' | 'state'> | undefined,
+): Promise<string[]> {
   const failures: string[] = [];
   for (const action of actions) {
-    const engine = engineOf(action.node);
+    const node = nodeOf(action.node);
     try {
-      if (!engine) throw new Error(`${action.node} is not running`);
+      if (!node) throw new Error(`${action.node} is not running`);
+      const { engine } = node;
       await carryOut(action, engine).catch(async (error: unknown) => {
         if (await achieved(action, engine).catch(() => false)) return;
         await carryOut(action, engine).catch(async (again: unknown) => {
           if (!(await achieved(action, engine).catch(() => false))) throw again ?? error;
         });
       });
+      // No event says a node left its swarm: its state reads the membership again.
+      if (action.kind === 'leave-swarm') node.state.recheck();
     } catch (error) {
       failures.push(`${action.description}: ${(error as Error).message}`);
     }

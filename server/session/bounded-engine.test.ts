@@ -7,7 +7,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followEngineEvents } from '../explorer/follow-events';
+import { followEngineEvents } from '../engine-state/event-stream';
 import { boundEngine, INNER_ENGINE_LIMITS, InnerEngineMisbehaved } from './bounded-engine';
 import { innerEngine } from './inner-engine';
 

@@ -2,7 +2,7 @@
  * A learner is root in their sandbox and may replace its engine with their own program on
  * port 2375, so everything Slipway reads there is bounded: every call has a deadline (the
  * whole answer for a list or inspect; the response headers for a stream), an answer's body
- * has a size cap, and a stream's consumers cap their lines and frames (follow-events.ts,
+ * has a size cap, and a stream's consumers cap their lines and frames (engine-state/event-stream.ts,
  * explorer/demux.ts) through `reportMisbehaviour`. A breach fails that one call and tells
  * the session, which marks the node degraded on the page; the server goes on.
  *

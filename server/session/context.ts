@@ -4,9 +4,10 @@
  */
 import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
+import type { Disposable } from '../common/disposable';
+import type { EngineState } from '../engine-state/follower';
 import type { ClientMessage, ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
-import type { Disposable } from '../common/disposable';
 import type { ExecResult } from './sandbox-exec';
 
 /** One ready node of the session: a sandbox with its own Docker engine. */
@@ -14,8 +15,10 @@ export interface SessionNode {
   /** node1, node2, ... */
   readonly name: string;
   readonly sandbox: Sandbox;
-  /** The Docker engine inside this node. */
+  /** The Docker engine inside this node, for what its state does not hold (details, logs, changes Slipway makes). */
   readonly engine: Docker;
+  /** What is in that engine, kept current from its events (server/engine-state/). */
+  readonly state: EngineState;
   /** Runs a script on this node beside (not in) the learner's shell. */
   exec(script: string, timeoutMs: number): Promise<ExecResult>;
 }
@@ -28,6 +31,8 @@ export interface SessionContext {
   node(name: string): SessionNode | undefined;
   /** Fires after a node became ready or was removed, with the ready nodes then. */
   onNodesChanged(listener: (nodes: readonly SessionNode[]) => void): Disposable;
+  /** Fires with a ready node's name when its engine state settles on something new. */
+  onEngineSettled(listener: (node: string) => void): Disposable;
   /**
    * Starts nodes until the session holds node1 .. node<count> (a lesson's `nodes:`); resolves
    * once they are ready. Never removes nodes. Rejects with a SlipwayError when Slipway is full.

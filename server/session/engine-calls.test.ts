@@ -1,23 +1,32 @@
 /**
  * What one learner command costs in inner-engine calls: `docker run -d --name web -p 8080:80
- * nginx` on node1, nginx not yet pulled, while a lesson step checks for that container and the
- * explorer shows the node. The recorded event burst and the command's report are replayed
- * into the session's features over a counting fake engine, on fake timers.
+ * nginx` on node1 (nginx not yet pulled), or `docker service create` on a one-node swarm,
+ * while a lesson step checks what it makes and the explorer shows the node. The recorded event
+ * burst and the command's report are replayed into the node's engine state and the session's
+ * features over a counting fake engine, on fake timers.
+ *
+ * Before engine-state (measured by this test at 799d876), each feature followed the engine on
+ * its own: the explorer re-read the container (list + inspect) and every image (list + an
+ * inspect each), a swarm event costing it a whole snapshot; the lessons judged twice (after
+ * the command, after its events), each judgement a whole snapshot: info, four lists, an
+ * inspect of every container and image, and the swarm's three lists on a manager.
  */
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandRecord } from '../checks/shell-integration';
 import type { Check } from '../checks/schema';
-import type { EngineEvent } from '../explorer/events';
-import { RUN_WEB, SERVICE_CREATE, TASK_ID, WEB_ID } from '../explorer/fixtures/events';
+import type { EngineEvent } from '../engine-state/events';
+import { RUN_WEB, SERVICE_CREATE, TASK_ID, WEB_ID } from '../engine-state/fixtures/events';
 import { ExplorerService } from '../explorer/service';
 import { LessonLibrary } from '../lessons/library';
 import type { Lesson } from '../lessons/model';
 import { LessonsService } from '../lessons/service';
 import { sqliteProgressStore } from '../lessons/store';
+import type { ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
 import { FakeEngine } from '../testing/fake-engine';
 import { Emitter } from '../common/emitter';
+import { EngineStates } from '../engine-state/session-states';
 import type { SessionContext, SessionNode } from './context';
 
 const NGINX_ID = 'sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6';
@@ -48,22 +57,40 @@ function busyEngine(): FakeEngine {
 }
 
 function session(engine: FakeEngine, lesson: Lesson) {
-  const node: SessionNode = { name: 'node1', sandbox: { node: 'node1' } as Sandbox, engine: engine.docker, exec: async () => ({ exitCode: 0, output: '' }) };
+  const sent: ServerMessage[] = [];
+  const states = new EngineStates({ log: () => undefined });
+  const node: SessionNode = {
+    name: 'node1',
+    sandbox: { node: 'node1' } as Sandbox,
+    engine: engine.docker,
+    state: states.open('node1', engine.docker),
+    exec: async () => ({ exitCode: 0, output: '' }),
+  };
   const commands = new Emitter<CommandRecord>();
   const context: SessionContext = {
     learner: 'me',
     nodes: () => [node],
     node: (name) => (name === 'node1' ? node : undefined),
     onNodesChanged: () => ({ dispose: () => undefined }),
+    onEngineSettled: states.onSettled,
     ensureNodes: async () => undefined,
-    send: () => undefined,
+    send: (message) => void sent.push(message),
     onCommand: commands.event,
     history: [],
     log: () => undefined,
   };
   const store = sqliteProgressStore(new Database(':memory:'));
   const features = [new ExplorerService(context), new LessonsService(context, { library: new LessonLibrary([lesson]), store })];
-  return { commands, features };
+  /** The shell's report of a command, as LearnerSession passes it on. */
+  const finished = (record: CommandRecord) => {
+    node.state.recheck();
+    commands.fire(record);
+  };
+  const dispose = () => {
+    for (const feature of features) feature.dispose();
+    states.dispose();
+  };
+  return { finished, features, dispose, sent };
 }
 
 beforeEach(() => {
@@ -76,7 +103,7 @@ afterEach(() => vi.useRealTimers());
  * the shell reports the command 10 ms after the last event. The calls from the command on.
  */
 async function measure(engine: FakeEngine, check: Check, command: string, change: (engine: FakeEngine) => EngineEvent[]) {
-  const { commands, features } = session(engine, lessonChecking(check));
+  const { finished, features, dispose, sent } = session(engine, lessonChecking(check));
   features[1]!.handle({ type: 'lesson-select', lessonId: 'lesson', stepId: 'step' });
   await vi.advanceTimersByTimeAsync(5000);
   const before = engine.calls.length;
@@ -91,10 +118,17 @@ async function measure(engine: FakeEngine, check: Check, command: string, change
     engine.emit(event);
   }
   await vi.advanceTimersByTimeAsync(10);
-  commands.fire({ command, exitCode: 0, startedAt, finishedAt: Date.now(), node: 'node1' });
+  finished({ command, exitCode: 0, startedAt, finishedAt: Date.now(), node: 'node1' });
   await vi.advanceTimersByTimeAsync(5000);
-  for (const feature of features) feature.dispose();
-  return { total: engine.calls.length - before, tally: engine.tally(before) };
+  dispose();
+  const verdicts = sent.findLast((message) => message.type === 'verdicts');
+  const diff = sent.findLast((message) => message.type === 'explorer-diff');
+  return {
+    total: engine.calls.length - before,
+    tally: engine.tally(before),
+    complete: verdicts?.type === 'verdicts' && verdicts.complete,
+    diff: diff?.type === 'explorer-diff' ? diff.summary : undefined,
+  };
 }
 
 const runWeb = (engine: FakeEngine) => {
@@ -121,17 +155,32 @@ function swarmManager(): FakeEngine {
   return engine;
 }
 
+/** The same commands through the code before engine-state (see above). */
+const CALLS_BEFORE = { runOnFreshNode: 18, runOnBusyNode: 28, serviceCreate: 72 };
+
 describe('engine calls per learner command', () => {
-  it('docker run -d --name web -p 8080:80 nginx', async () => {
-    // The explorer re-reads the container (list + inspect) and every image (list + inspect
-    // each); the lessons judge twice (after the command, after its events), each judgement a
-    // whole snapshot: info, four lists, an inspect of every container and image.
-    expect((await measure(new FakeEngine(), WEB_CHECK, 'docker run -d --name web -p 8080:80 nginx', runWeb)).total).toBe(18);
-    expect((await measure(busyEngine(), WEB_CHECK, 'docker run -d --name web -p 8080:80 nginx', runWeb)).total).toBe(28);
+  it('docker run -d --name web -p 8080:80 nginx: 4, however much the node holds', async () => {
+    // The image list and the one new image's inspection (pull), the container's inspection
+    // (create, connect, start), and the membership after the command: judging reads none.
+    const expected = { 'images.list': 1, 'images.inspect': 1, 'containers.inspect': 1, info: 1 };
+    const fresh = await measure(new FakeEngine(), WEB_CHECK, 'docker run -d --name web -p 8080:80 nginx', runWeb);
+    expect(fresh.tally).toEqual(expected);
+    const busy = await measure(busyEngine(), WEB_CHECK, 'docker run -d --name web -p 8080:80 nginx', runWeb);
+    expect(busy.tally).toEqual(expected);
+    expect([fresh.total, busy.total]).toEqual([4, 4]);
+    expect(fresh.total).toBeLessThan(CALLS_BEFORE.runOnFreshNode);
+    expect(busy.total).toBeLessThan(CALLS_BEFORE.runOnBusyNode);
+    // And the features got what they did before: a verdict, a diff.
+    expect(busy).toMatchObject({ complete: true, diff: '+ image nginx:latest, + container web (nginx)' });
   });
 
-  it('docker service create --name search -p 9200:80 nginx', async () => {
-    // Every swarm re-read is a whole snapshot, on the explorer's side as on the lessons'.
-    expect((await measure(swarmManager(), SERVICE_CHECK, 'docker service create --name search -p 9200:80 nginx', createService)).total).toBe(72);
+  it('docker service create --name search -p 9200:80 nginx: 9', async () => {
+    // The swarm twice (its service event alone, then with its task's container): info and
+    // the three lists each time; the task's container; the membership goes with the swarm.
+    const created = await measure(swarmManager(), SERVICE_CHECK, 'docker service create --name search -p 9200:80 nginx', createService);
+    expect(created.tally).toEqual({ info: 2, 'nodes.list': 2, 'services.list': 2, 'tasks.list': 2, 'containers.inspect': 1 });
+    expect(created.total).toBe(9);
+    expect(created.total).toBeLessThan(CALLS_BEFORE.serviceCreate);
+    expect(created).toMatchObject({ complete: true, diff: expect.stringContaining('+ service search') });
   });
 });

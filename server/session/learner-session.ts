@@ -1,11 +1,15 @@
 /**
  * One learner's live session: their nodes (node1, and any a lesson or the learner added),
- * each with a shell (with shell integration) and a client of its inner engine, and the
- * features built on them. It outlives page connections: a page attaches and detaches;
- * reset, expiry and shutdown dispose it.
+ * each with a shell (with shell integration), a client of its inner engine and that engine's
+ * state, and the features built on them. It outlives page connections: a page attaches and
+ * detaches; reset, expiry and shutdown dispose it.
  */
 import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
 import { OSC_SHELL_INTEGRATION, ShellIntegrationParser, type CommandRecord } from '../checks/shell-integration';
+import type { Disposable } from '../common/disposable';
+import { Emitter } from '../common/emitter';
+import { EngineStates } from '../engine-state/session-states';
 import {
   ERRORS,
   FIRST_NODE,
@@ -23,8 +27,6 @@ import { nextNodeName } from '../sandbox/policy';
 import type { Sandbox } from '../sandbox/manager';
 import { openDockerShell } from '../terminal/docker-shell';
 import { TerminalChannel, type TerminalSize, type Viewer } from '../terminal/terminal-channel';
-import { Emitter } from '../common/emitter';
-import type { Disposable } from '../common/disposable';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from './context';
 import { innerEngine, sandboxAddress } from './inner-engine';
 import { execInSandbox } from './sandbox-exec';
@@ -69,6 +71,7 @@ export class LearnerSession {
   readonly #nodesChanged = new Emitter<readonly SessionNode[]>();
   readonly #history: CommandRecord[] = [];
   readonly #subscriptions = new Map<string, Disposable>();
+  readonly #states: EngineStates;
   #size: TerminalSize;
   #viewer: Viewer | null = null;
   #disposed = false;
@@ -77,21 +80,28 @@ export class LearnerSession {
   static async open(options: LearnerSessionOptions): Promise<LearnerSession> {
     // The engines are made before the session is; their reports reach it once it exists.
     let session: LearnerSession | undefined;
-    const nodes = await Promise.all(options.nodes.map((sandbox) => sessionNode(sandbox, (reason) => session && session.#degrade(sandbox.node, reason))));
-    session = new LearnerSession(options, nodes);
+    const engines = await Promise.all(
+      options.nodes.map(async (sandbox) => ({ sandbox, engine: await nodeEngine(sandbox, (reason) => session && session.#degrade(sandbox.node, reason)) })),
+    );
+    session = new LearnerSession(options, engines);
     return session;
   }
 
-  private constructor(options: LearnerSessionOptions, nodes: readonly SessionNode[]) {
+  private constructor(options: LearnerSessionOptions, engines: readonly { sandbox: Sandbox; engine: Docker }[]) {
     this.learner = options.learner;
     this.#options = options;
     this.#size = options.size;
-    for (const node of nodes) this.#nodes.set(node.name, { state: 'ready', ready: { node, terminal: this.#openShell(node) } });
+    this.#states = new EngineStates({ log: options.log });
+    for (const { sandbox, engine } of engines) {
+      const node = this.#sessionNode(sandbox, engine);
+      this.#nodes.set(node.name, { state: 'ready', ready: { node, terminal: this.#openShell(node) } });
+    }
     const context: SessionContext = {
       learner: this.learner,
       nodes: () => this.#readyNodes(),
       node: (name) => this.node(name),
       onNodesChanged: (listener) => this.#nodesChanged.event(listener),
+      onEngineSettled: (listener) => this.#states.onSettled(listener),
       ensureNodes: (count) => this.ensureNodes(count),
       send: (message) => this.#send(message),
       onCommand: (listener) => this.#commands.event(listener),
@@ -180,6 +190,7 @@ export class LearnerSession {
     for (const service of this.#services) service.dispose();
     for (const [name, entry] of this.#nodes) this.#closeNode(name, entry);
     this.#nodes.clear();
+    this.#states.dispose();
     this.#commands.dispose();
     this.#nodesChanged.dispose();
     this.#viewer = null;
@@ -191,10 +202,11 @@ export class LearnerSession {
     this.#sendNodes();
     entry.starting = this.#options.provider
       .add(name)
-      .then((sandbox) => sessionNode(sandbox, (reason) => this.#degrade(name, reason)))
+      .then(async (sandbox) => ({ sandbox, engine: await nodeEngine(sandbox, (reason) => this.#degrade(name, reason)) }))
       .then(
-        (node) => {
+        ({ sandbox, engine }) => {
           if (this.#disposed || this.#nodes.get(name) !== entry || entry.state === 'removing') return;
+          const node = this.#sessionNode(sandbox, engine);
           const terminal = this.#openShell(node);
           entry.ready = { node, terminal };
           entry.state = 'ready';
@@ -227,6 +239,7 @@ export class LearnerSession {
   #closeNode(name: string, entry: NodeEntry): void {
     entry.ready?.terminal.dispose();
     entry.ready = undefined;
+    this.#states.close(name);
     this.#subscriptions.get(name)?.dispose();
     this.#subscriptions.delete(name);
   }
@@ -286,6 +299,8 @@ export class LearnerSession {
       node: node.name,
       onPrompt: () => terminal.promptShown(),
       onCommand: (record) => {
+        // What no event reports (swarm membership) is read again before features judge the command.
+        node.state.recheck();
         this.#history.push(record);
         if (this.#history.length > MAX_HISTORY) this.#history.shift();
         this.#commands.fire(record);
@@ -294,14 +309,19 @@ export class LearnerSession {
     this.#subscriptions.set(node.name, terminal.parser.registerOscHandler(OSC_SHELL_INTEGRATION, (data) => parser.handle(data)));
     return terminal;
   }
+
+  /** A ready node; its engine state is released with it (`#closeNode`). */
+  #sessionNode(sandbox: Sandbox, engine: Docker): SessionNode {
+    return {
+      name: sandbox.node,
+      sandbox,
+      engine,
+      state: this.#states.open(sandbox.node, engine),
+      exec: (script, timeoutMs) => execInSandbox(sandbox.container, script, timeoutMs),
+    };
+  }
 }
 
-async function sessionNode(sandbox: Sandbox, onMisbehaviour: (reason: string) => void): Promise<SessionNode> {
-  const engine = innerEngine(await sandboxAddress(sandbox), onMisbehaviour);
-  return {
-    name: sandbox.node,
-    sandbox,
-    engine,
-    exec: (script, timeoutMs) => execInSandbox(sandbox.container, script, timeoutMs),
-  };
+async function nodeEngine(sandbox: Sandbox, onMisbehaviour: (reason: string) => void): Promise<Docker> {
+  return innerEngine(await sandboxAddress(sandbox), onMisbehaviour);
 }

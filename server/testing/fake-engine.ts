@@ -51,7 +51,8 @@ export type EngineCall =
   | 'volumes.inspect'
   | 'nodes.list'
   | 'services.list'
-  | 'tasks.list';
+  | 'tasks.list'
+  | 'swarm.leave';
 
 const notFound = (what: string) => Object.assign(new Error(`No such ${what}`), { statusCode: 404 });
 
@@ -174,6 +175,11 @@ export class FakeEngine {
       return { Name: volume.name, Driver: volume.driver, Mountpoint: `/var/lib/docker/volumes/${volume.name}/_data` };
     },
   });
+
+  swarmLeave = async () => {
+    this.calls.push('swarm.leave');
+    this.swarm = undefined;
+  };
 
   listNodes = async () => this.#swarmList('nodes.list', (swarm) => swarm.nodes);
   listServices = async () => this.#swarmList('services.list', (swarm) => swarm.services);

@@ -1,10 +1,10 @@
 /**
- * Docker Engine `/events` messages and what each one makes stale in an EngineSnapshot.
+ * Docker Engine `/events` messages and what each one makes stale in the model.
  *
  * Events say that something changed, not what it became (and some, like image pull, name
- * the object by reference instead of id), so the explorer never applies an event to its
- * snapshot: it re-reads the objects the event touched. That makes every event idempotent and
- * leaves only one question per event: which objects to re-read.
+ * the object by reference instead of id), so the model never applies an event: the objects
+ * the event touched are read again. That makes every event idempotent and leaves only one
+ * question per event: which objects to re-read.
  */
 import { z } from 'zod';
 
@@ -24,13 +24,16 @@ export const EngineEvent = z.object({
 });
 export type EngineEvent = z.infer<typeof EngineEvent>;
 
-/** What the I/O layer re-reads. Images and the swarm are re-read whole (see `targetsOf`). */
+/** What the follower re-reads. Images and the swarm are re-read whole (see `targetsOf`). */
 export type Target =
   | { what: 'container'; id: string }
   | { what: 'network'; id: string }
   /** Volumes are named, not numbered: `id` is the volume's name. */
   | { what: 'volume'; id: string }
   | { what: 'images' }
+  /** Whether the engine is in a swarm and manages it, which no event reports (`recheck`). */
+  | { what: 'membership' }
+  /** Membership, and on a manager the swarm's nodes, services and tasks. */
   | { what: 'swarm' };
 
 export const targetKey = (target: Target): string => ('id' in target ? `${target.what}:${target.id}` : target.what);

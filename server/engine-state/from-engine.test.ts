@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { snapshotFromEngine } from './engine';
-import { CONTAINERS_JSON, IMAGES_JSON, NETWORKS_JSON, RAW_ENGINE } from './fixtures/engine';
+import { containerFromEngine, imagesFromEngine, networkFromEngine, snapshotFromEngine, swarmMembershipFromEngine, volumeFromEngine } from './from-engine';
+import { CONTAINER_INSPECT_SITE, CONTAINERS_JSON, IMAGE_INSPECT_NGINX, IMAGES_JSON, INFO_MANAGER, NETWORKS_JSON, RAW_ENGINE, VOLUMES_JSON } from './fixtures/engine-api';
 import { EngineSnapshot } from './snapshot';
 
 describe('snapshotFromEngine', () => {
@@ -71,5 +71,24 @@ describe('snapshotFromEngine', () => {
     expect(() => snapshotFromEngine({ containers: [{ Names: ['/x'] }], images: [], networks: [], volumes: {} })).toThrow(
       /Unexpected Engine API data at containers\.0\.Id/,
     );
+  });
+});
+
+describe('reading one object', () => {
+  it('reads a container from its inspection alone, as a listing would', () => {
+    const listed = snapshotFromEngine(RAW_ENGINE).containers[0];
+    expect(containerFromEngine(CONTAINER_INSPECT_SITE)).toEqual(listed);
+  });
+
+  it('reads networks, volumes, images and the membership', () => {
+    expect(networkFromEngine(NETWORKS_JSON[3])).toEqual({ id: 'net-app', name: 'appnet', driver: 'overlay', containers: [] });
+    expect(volumeFromEngine(VOLUMES_JSON.Volumes[0])).toEqual({ name: 'sitedata', driver: 'local', users: [] });
+    expect(imagesFromEngine(IMAGES_JSON, [IMAGE_INSPECT_NGINX]).map((image) => image.layers)).toEqual([7, undefined, undefined]);
+    expect(swarmMembershipFromEngine(INFO_MANAGER)).toEqual({ active: true, manager: true });
+    expect(swarmMembershipFromEngine({})).toEqual({ active: false, manager: false });
+  });
+
+  it('names the object when the engine sends something unexpected', () => {
+    expect(() => containerFromEngine({ Name: '/x' })).toThrow(/Unexpected Engine API data at container\.Id/);
   });
 });

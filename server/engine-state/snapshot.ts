@@ -1,12 +1,12 @@
 /**
- * What checks look at: one Docker engine's state at one moment, reduced to the facts lessons
- * ask about. Plain data (a zod schema, so it can cross the wire and be validated there too);
- * `snapshotFromEngine` builds it from Engine API JSON.
+ * One Docker engine's objects at one moment, reduced to the facts lessons check and the
+ * explorer shows. Plain data (zod schemas, so a snapshot can be validated wherever it goes);
+ * `from-engine.ts` reads it from Engine API JSON, `model.ts` keeps it current.
  */
 import { z } from 'zod';
 import { ContainerStatus, PortView } from '../protocol/explorer';
 
-/** A port as checks see it is a port as the explorer shows it. */
+/** A port as a snapshot holds it is a port as the explorer shows it. */
 export const PortBinding = PortView;
 export type PortBinding = PortView;
 

@@ -1,11 +1,11 @@
 /**
- * Follows one engine's `/events` (the I/O half of events.ts), for every feature that reacts
- * to engine changes: the explorer and the lesson checks.
+ * Follows one engine's `/events` (the I/O half of events.ts): the one subscription each node
+ * has, which its follower (follower.ts) holds.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
-import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
 import type { Disposable } from '../common/disposable';
+import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
 import { EngineEvent } from './events';
 
 /**

@@ -1,11 +1,13 @@
 /**
- * Builds an EngineSnapshot from Docker Engine API JSON. The raw shapes are validated leniently
- * (only the fields we read, all optional where the engine may omit or null them), because
- * engine versions differ and a missing field must not stop a check from running.
+ * Reads the model's objects from Docker Engine API JSON: a whole listing, or the one object an
+ * event touched. The raw shapes are validated leniently (only the fields read, all optional
+ * where the engine may omit or null them), because engine versions differ and a missing field
+ * must not stop a check from running. Pure: the follower (reads.ts) fetches the JSON.
  */
 import { z } from 'zod';
 import { normalizeImageRef } from './image-ref';
-import type { ContainerInfo, EngineSnapshot, PortBinding, ServiceInfo } from './snapshot';
+import { snapshotOf, type EngineModel, type ServiceRecord, type SwarmRecord } from './model';
+import type { ContainerInfo, EngineSnapshot, ImageInfo, NetworkInfo, PortBinding, VolumeInfo } from './snapshot';
 
 const labels = z.record(z.string(), z.string()).nullish();
 const networksMap = z.record(z.string(), z.unknown()).nullish();
@@ -118,14 +120,14 @@ const RawTask = z.object({
   DesiredState: z.string().nullish(),
 });
 
-/** Everything the runner fetched from one engine; detail lists may be partial or missing. */
+/** GET /info; only Swarm is read. */
+const RawInfo = z.object({
+  Swarm: z.object({ LocalNodeState: z.string().nullish(), ControlAvailable: z.boolean().nullish() }).nullish(),
+});
+
+/** A whole listing of one engine; detail lists may be partial (an object removed meanwhile) or missing. */
 export const RawEngineState = z.object({
-  /** GET /info; only Swarm is read. */
-  info: z
-    .object({
-      Swarm: z.object({ LocalNodeState: z.string().nullish(), ControlAvailable: z.boolean().nullish() }).nullish(),
-    })
-    .nullish(),
+  info: RawInfo.nullish(),
   containers: z.array(RawContainerSummary),
   /** GET /containers/{id}/json for each container; adds exit code, env and restart policy. */
   containerDetails: z.array(RawContainerInspect).nullish(),
@@ -141,77 +143,115 @@ export const RawEngineState = z.object({
 });
 export type RawEngineState = z.input<typeof RawEngineState>;
 
+/** What the swarm's lists hold, as GET /info, /nodes, /services and /tasks return them. */
+export const RawSwarm = RawEngineState.pick({ info: true, nodes: true, services: true, tasks: true });
+
 type Summary = z.infer<typeof RawContainerSummary>;
 type Inspect = z.infer<typeof RawContainerInspect>;
 
-export function snapshotFromEngine(raw: unknown): EngineSnapshot {
-  const result = RawEngineState.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new Error(`Unexpected Engine API data at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  const state = result.data;
-  const details = new Map((state.containerDetails ?? []).map((detail) => [detail.Id, detail]));
-  const containers = state.containers.map((summary) => containerFrom(summary, details.get(summary.Id)));
-  const idToName = new Map(containers.map((container) => [container.id, container.name]));
-  const layers = new Map((state.imageDetails ?? []).map((image) => [image.Id, image.RootFS?.Layers?.length]));
+function parse<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = [what, ...issue.path].filter((part) => part !== '').join('.');
+  throw new Error(`Unexpected Engine API data at ${path || '(root)'}: ${issue.message}`);
+}
 
-  const networkNames = new Map(state.networks.map((network) => [network.Id, network.Name]));
+/** The snapshot of a whole listing, in one step. */
+export const snapshotFromEngine = (raw: unknown): EngineSnapshot => snapshotOf(modelFromEngine(raw));
+
+/** A whole listing. */
+export function modelFromEngine(raw: unknown): EngineModel {
+  const state = parse(RawEngineState, raw, '');
+  const details = new Map((state.containerDetails ?? []).map((detail) => [detail.Id, detail]));
   return {
-    containers,
-    images: state.images.map((image) => ({
-      id: image.Id,
-      repoTags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>').map(normalizeImageRef),
-      labels: image.Labels ?? {},
-      layers: layers.get(image.Id),
-      size: image.Size ?? 0,
-    })),
-    networks: state.networks.map((network) => {
-      const attached = new Set(containers.filter((c) => c.networks.includes(network.Name)).map((c) => c.name));
-      for (const [id, endpoint] of Object.entries(network.Containers ?? {})) {
-        const name = idToName.get(id) ?? endpoint.Name;
-        if (name) attached.add(name);
-      }
-      return { id: network.Id, name: network.Name, driver: network.Driver ?? '', containers: [...attached] };
-    }),
-    volumes: (state.volumes.Volumes ?? []).map((volume) => ({
-      name: volume.Name,
-      driver: volume.Driver ?? 'local',
-      // The volume API does not say who uses a volume; the containers' mounts do.
-      users: containers.filter((c) => c.mounts.some((m) => m.type === 'volume' && m.name === volume.Name)).map((c) => c.name),
-    })),
-    swarm: {
-      active: state.info?.Swarm?.LocalNodeState === 'active',
-      manager: state.info?.Swarm?.ControlAvailable === true,
-      nodes: (state.nodes ?? []).map((node) => ({
-        id: node.ID,
-        hostname: node.Description?.Hostname ?? node.ID,
-        role: node.Spec?.Role === 'manager' ? 'manager' : 'worker',
-        availability: node.Spec?.Availability ?? 'active',
-        state: node.Status?.State ?? 'unknown',
-        leader: node.ManagerStatus?.Leader === true,
-      })),
-      services: (state.services ?? []).map((service) => serviceFrom(service, state.tasks ?? [], networkNames)),
-    },
+    containers: state.containers.map((summary) => containerFrom(summary, details.get(summary.Id))),
+    images: imagesFrom(state.images, state.imageDetails ?? []),
+    networks: state.networks.map(networkFrom),
+    volumes: (state.volumes.Volumes ?? []).map(volumeFrom),
+    swarm: swarmFrom(state),
   };
 }
 
-function containerFrom(summary: Summary, inspect: Inspect | undefined): ContainerInfo {
-  const name = (inspect?.Name ?? summary.Names?.[0] ?? summary.Id.slice(0, 12)).replace(/^\//, '');
-  const status = containerStatus(inspect?.State?.Status ?? summary.State);
-  const exitText = /^Exited \((-?\d+)\)/.exec(summary.Status ?? '');
+/** GET /containers/{id}/json, which says all a listing's summary does and more. */
+export const containerFromEngine = (inspect: unknown): ContainerInfo => containerFrom(undefined, parse(RawContainerInspect, inspect, 'container'));
+
+/** GET /networks/{id}. */
+export const networkFromEngine = (raw: unknown): NetworkInfo => networkFrom(parse(RawNetwork, raw, 'network'));
+
+/** GET /volumes/{name}. */
+export const volumeFromEngine = (raw: unknown): VolumeInfo => volumeFrom(parse(RawVolume, raw, 'volume'));
+
+/** GET /images/json, with GET /images/{id}/json of those whose layers are wanted. */
+export const imagesFromEngine = (summaries: unknown, details: unknown[]): ImageInfo[] =>
+  imagesFrom(parse(z.array(RawImageSummary), summaries, 'images'), parse(z.array(RawImageInspect), details, 'imageDetails'));
+
+/** GET /info alone: whether the engine is in a swarm, and a manager of it. */
+export function swarmMembershipFromEngine(info: unknown): Pick<SwarmRecord, 'active' | 'manager'> {
+  const swarm = parse(RawInfo, info, 'info').Swarm;
+  return { active: swarm?.LocalNodeState === 'active', manager: swarm?.ControlAvailable === true };
+}
+
+/** GET /info and, on a manager, the swarm's lists. */
+export const swarmFromEngine = (raw: { info: unknown; nodes?: unknown; services?: unknown; tasks?: unknown }): SwarmRecord =>
+  swarmFrom(parse(RawSwarm, raw, ''));
+
+function imagesFrom(summaries: z.infer<typeof RawImageSummary>[], details: z.infer<typeof RawImageInspect>[]): ImageInfo[] {
+  const layers = new Map(details.map((image) => [image.Id, image.RootFS?.Layers?.length]));
+  return summaries.map((image) => ({
+    id: image.Id,
+    repoTags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>').map(normalizeImageRef),
+    labels: image.Labels ?? {},
+    layers: layers.get(image.Id),
+    size: image.Size ?? 0,
+  }));
+}
+
+/** Who is attached is derived from the containers (model.ts), as a network's own list includes endpoints no learner made. */
+const networkFrom = (network: z.infer<typeof RawNetwork>): NetworkInfo => ({
+  id: network.Id,
+  name: network.Name,
+  driver: network.Driver ?? '',
+  containers: [],
+});
+
+/** The volume API does not say who uses a volume; the containers' mounts do (model.ts). */
+const volumeFrom = (volume: z.infer<typeof RawVolume>): VolumeInfo => ({ name: volume.Name, driver: volume.Driver ?? 'local', users: [] });
+
+function swarmFrom(state: z.infer<typeof RawSwarm>): SwarmRecord {
+  return {
+    active: state.info?.Swarm?.LocalNodeState === 'active',
+    manager: state.info?.Swarm?.ControlAvailable === true,
+    nodes: (state.nodes ?? []).map((node) => ({
+      id: node.ID,
+      hostname: node.Description?.Hostname ?? node.ID,
+      role: node.Spec?.Role === 'manager' ? 'manager' : 'worker',
+      availability: node.Spec?.Availability ?? 'active',
+      state: node.Status?.State ?? 'unknown',
+      leader: node.ManagerStatus?.Leader === true,
+    })),
+    services: (state.services ?? []).map((service) => serviceFrom(service, state.tasks ?? [])),
+  };
+}
+
+/** Either half may be missing: a listing's summary without its inspection, or an inspection alone. */
+function containerFrom(summary: Summary | undefined, inspect: Inspect | undefined): ContainerInfo {
+  const id = inspect?.Id ?? summary!.Id;
+  const name = (inspect?.Name ?? summary?.Names?.[0] ?? id.slice(0, 12)).replace(/^\//, '');
+  const status = containerStatus(inspect?.State?.Status ?? summary?.State);
+  const exitText = /^Exited \((-?\d+)\)/.exec(summary?.Status ?? '');
   const exitCode = inspect?.State?.ExitCode ?? (exitText ? Number(exitText[1]) : undefined);
   const restartPolicy = inspect?.HostConfig?.RestartPolicy?.Name;
   return {
-    id: summary.Id,
+    id,
     name,
-    image: inspect?.Config?.Image ?? summary.Image ?? '',
-    imageId: summary.ImageID ?? inspect?.Image ?? '',
+    image: inspect?.Config?.Image ?? summary?.Image ?? '',
+    imageId: summary?.ImageID ?? inspect?.Image ?? '',
     status,
     exitCode: status === 'exited' || status === 'dead' ? exitCode : undefined,
-    ports: inspect?.NetworkSettings?.Ports ? portsFromInspect(inspect.NetworkSettings.Ports) : portsFromSummary(summary),
-    networks: Object.keys(inspect?.NetworkSettings?.Networks ?? summary.NetworkSettings?.Networks ?? {}),
-    mounts: (inspect?.Mounts ?? summary.Mounts ?? []).map((mount) => ({
+    ports: inspect?.NetworkSettings?.Ports ? portsFromInspect(inspect.NetworkSettings.Ports) : summary ? portsFromSummary(summary) : [],
+    networks: Object.keys(inspect?.NetworkSettings?.Networks ?? summary?.NetworkSettings?.Networks ?? {}),
+    mounts: (inspect?.Mounts ?? summary?.Mounts ?? []).map((mount) => ({
       type: mount.Type ?? 'volume',
       name: mount.Name ?? undefined,
       source: mount.Source ?? '',
@@ -219,12 +259,11 @@ function containerFrom(summary: Summary, inspect: Inspect | undefined): Containe
       readOnly: mount.RW === false,
     })),
     env: inspect?.Config?.Env ?? [],
-    labels: inspect?.Config?.Labels ?? summary.Labels ?? {},
+    labels: inspect?.Config?.Labels ?? summary?.Labels ?? {},
     // The engine reports "" for containers created without --restart.
     restartPolicy: restartPolicy === undefined || restartPolicy === null ? undefined : restartPolicy || 'no',
   };
 }
-
 const STATUSES = ['created', 'running', 'paused', 'restarting', 'exited', 'removing', 'dead'] as const;
 
 function containerStatus(value: string | null | undefined): ContainerInfo['status'] {
@@ -265,11 +304,7 @@ function portsFromInspect(ports: Record<string, { HostIp?: string | null; HostPo
   return uniquePorts(result);
 }
 
-function serviceFrom(
-  service: z.infer<typeof RawService>,
-  tasks: z.infer<typeof RawTask>[],
-  networkNames: Map<string, string>,
-): ServiceInfo {
+function serviceFrom(service: z.infer<typeof RawService>, tasks: z.infer<typeof RawTask>[]): ServiceRecord {
   const spec = service.Spec;
   const ports = service.Endpoint?.Ports ?? spec.EndpointSpec?.Ports ?? [];
   return {
@@ -283,7 +318,7 @@ function serviceFrom(
       protocol: port.Protocol ?? 'tcp',
       hostPort: port.PublishedPort ?? undefined,
     })),
-    networks: (spec.TaskTemplate?.Networks ?? []).map((network) => networkNames.get(network.Target) ?? network.Target),
+    networkIds: (spec.TaskTemplate?.Networks ?? []).map((network) => network.Target),
     update: {
       parallelism: spec.UpdateConfig?.Parallelism ?? undefined,
       // The API counts the delay in nanoseconds.
