@@ -3,7 +3,7 @@ import { snapshotFromEngine } from '../engine-state/from-engine';
 import { evaluateChecks, type Verdict } from './evaluate';
 import { RAW_ENGINE } from '../engine-state/fixtures/engine-api';
 import { probesFor } from './probes';
-import { Check } from './schema';
+import { Check } from '../protocol/checks';
 import type { CommandRecord } from './shell-integration';
 import type { EngineSnapshot } from '../engine-state/snapshot';
 

@@ -5,7 +5,7 @@
  */
 import { sameImage, sameImageId, normalizeImageRef } from '../engine-state/image-ref';
 import { probeFor, type Probe, type ProbeResult } from './probes';
-import { byteSize, durationMs, type Check, type CheckOf, type CheckType } from './schema';
+import { byteSize, durationMs, type Check, type CheckOf, type CheckType } from '../protocol/checks';
 import type { CommandRecord } from './shell-integration';
 import { checkSubject, type CheckSubject } from './subject';
 import type { ContainerInfo, EngineSnapshot, ImageInfo, MountInfo, PortBinding, SandboxSnapshot } from '../engine-state/snapshot';

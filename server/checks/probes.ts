@@ -4,7 +4,7 @@
  * node and feeds the results back into the next evaluation, keyed by probe id.
  */
 import { z } from 'zod';
-import { durationMs, type Check, type CheckOf } from './schema';
+import { durationMs, type Check, type CheckOf } from '../protocol/checks';
 
 /** How much of a file the runner reads back: enough for any text a lesson looks for. */
 export const FILE_PROBE_MAX_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateChecks } from './evaluate';
-import { Check } from './schema';
+import { Check } from '../protocol/checks';
 import { checkSubject } from './subject';
 
 const subjectOf = (check: Record<string, unknown>) => checkSubject(Check.parse(check));

@@ -3,7 +3,7 @@
  * in the picture of the learner's engine. Derived from the check alone, never from the engine.
  */
 import { normalizeImageRef } from '../engine-state/image-ref';
-import type { Check } from './schema';
+import type { Check } from '../protocol/checks';
 
 export type CheckSubject = { kind: 'container' | 'image' | 'network' | 'volume' | 'service'; name: string };
 

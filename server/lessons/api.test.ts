@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { lessonsApi } from './api';
 import { LessonLibrary } from './library';
-import type { Lesson } from './model';
+import type { Lesson } from '../protocol/lesson-model';
 import { sqliteProgressStore } from './store';
 
 const lesson = (id: string, order: number, locale = 'en'): Lesson => ({

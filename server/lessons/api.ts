@@ -7,7 +7,7 @@
 import { ERRORS, type ErrorCode } from '../protocol/errors';
 import { LESSONS_API, type LessonDetail, type LessonList } from '../protocol/lessons';
 import type { LessonLibrary } from './library';
-import { MODULES, ORIGINAL_LOCALE } from './model';
+import { MODULES, ORIGINAL_LOCALE } from '../protocol/lesson-model';
 import type { ProgressStore } from './store';
 
 export type ApiAnswer = { status: number; body: unknown };

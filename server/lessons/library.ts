@@ -6,7 +6,7 @@ import { CATALOG_IMAGES } from './catalog';
 import { BASELINE_FEATURES, describeFeatures, type MachineFeatures } from './features';
 import { formatIssue } from './issues';
 import { loadLessons } from './load';
-import { ORIGINAL_LOCALE, type Lesson } from './model';
+import { ORIGINAL_LOCALE, type Lesson } from '../protocol/lesson-model';
 
 export class LessonLibrary {
   readonly #originals = new Map<string, Lesson>();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CATALOG_IMAGES } from './catalog';
 import { BASELINE_FEATURES, featureCombinations, mergeVariantIssues, type MachineFeatures } from './features';
 import type { LessonIssue } from './issues';
-import { MODULES, ORIGINAL_LOCALE, type Lesson } from './model';
+import { MODULES, ORIGINAL_LOCALE, type Lesson } from '../protocol/lesson-model';
 import { lessonFileName, parseLesson, parseTranslation } from './parse';
 
 export type LoadedLessons = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from './issues';
-import { solutionOf, type Lesson } from './model';
+import { solutionOf, type Lesson } from '../protocol/lesson-model';
 import { parseLesson, parseTranslation } from './parse';
 import { YOUR_TURN_STEP } from '../testing/lesson-text';
 

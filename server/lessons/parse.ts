@@ -5,7 +5,7 @@
  */
 import type { Tokens } from 'marked';
 import { normalizeImageRef } from '../engine-state/image-ref';
-import { CHECK_SCHEMAS, CHECK_TYPES, isCheckType, type Check } from '../checks/schema';
+import { CHECK_SCHEMAS, CHECK_TYPES, isCheckType, type Check } from '../protocol/checks';
 import type { LessonIssue, LessonResult } from './issues';
 import { BASELINE_FEATURES, selectForFeatures, type MachineFeatures } from './features';
 import { escapeHtml, lex, plainText, rawHtmlIn, render, renderMarkdown } from './markdown';
@@ -19,7 +19,7 @@ import {
   type Lesson,
   type Quiz,
   type Step,
-} from './model';
+} from '../protocol/lesson-model';
 import { parseQuiz } from './quiz-source';
 import { locateIssues, YamlSource } from './yaml-source';
 

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { lex, rawHtmlIn, renderInline, renderMarkdown } from './markdown';
-import type { Quiz } from './model';
+import type { Quiz } from '../protocol/lesson-model';
 import { locateIssues, YamlSource } from './yaml-source';
 
 const Text = z.string().trim().min(1);

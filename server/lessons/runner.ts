@@ -6,7 +6,7 @@
  */
 import { evaluateChecks, type Verdict } from '../checks/evaluate';
 import { probesFor, SCRIPT_OUTPUT_MAX_CHARS, type Probe, type ProbeResult } from '../checks/probes';
-import type { Check } from '../checks/schema';
+import type { Check } from '../protocol/checks';
 import type { CommandRecord } from '../checks/shell-integration';
 import type { EngineSnapshot, SandboxSnapshot } from '../engine-state/snapshot';
 import type { CheckVerdict } from '../protocol/lessons';

@@ -6,7 +6,7 @@ import type { Sandbox } from '../sandbox/manager';
 import type { SessionContext, SessionNode } from '../session/context';
 import { FakeEngine } from '../testing/fake-engine';
 import { LessonLibrary } from './library';
-import type { Lesson } from './model';
+import type { Lesson } from '../protocol/lesson-model';
 import { LessonsService } from './service';
 import { sqliteProgressStore } from './store';
 

@@ -10,7 +10,7 @@ import type { ClientMessage } from '../protocol';
 import { ERRORS, errorMessage } from '../protocol/errors';
 import type { ServiceFactory, SessionContext, SessionService } from '../session/context';
 import type { LessonLibrary } from './library';
-import { quizzesSolved, type Lesson, type Step } from './model';
+import { quizzesSolved, type Lesson, type Step } from '../protocol/lesson-model';
 import { judgeChecks, settledSnapshots, toWire } from './runner';
 import { applyStart, planStart } from './start-state';
 import type { ProgressStore } from './store';

@@ -7,7 +7,7 @@
 import type { EngineSnapshot, SandboxSnapshot } from '../engine-state/snapshot';
 import type { StartAction } from '../protocol/lessons';
 import type { SessionNode } from '../session/context';
-import type { Lesson } from './model';
+import type { Lesson } from '../protocol/lesson-model';
 
 /** The lesson's nodes (node1 .. nodeN) that are ready, with their engine's state now. */
 export function planStart(lesson: Pick<Lesson, 'nodes' | 'start'>, snapshots: SandboxSnapshot): StartAction[] {

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { QuizAnswer } from './model';
+import type { QuizAnswer } from '../protocol/lesson-model';
 import type { LessonProgress } from '../protocol/lessons';
 
 export const PROGRESS_FILE = 'progress.sqlite';

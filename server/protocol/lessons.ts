@@ -4,7 +4,7 @@
  * `GET /api/lessons/:id`). Zod schemas, so the browser validates what it receives.
  */
 import { z } from 'zod';
-import { Lesson, Slug } from '../lessons/model';
+import { Lesson, Slug } from './lesson-model';
 
 /** Locales the page offers; a lesson is shown in one when a translation exists. */
 export const LESSON_LOCALES = ['en', 'zh'] as const;
@@ -108,7 +108,7 @@ export const LessonSummary = z.object({
   locales: z.array(z.string()),
   steps: z.number().int(),
   completedSteps: z.number().int(),
-  /** The module it belongs to (server/lessons/model.ts MODULES); absent from older servers. */
+  /** The module it belongs to (lesson-model.ts MODULES); absent from older servers. */
   module: z.string().default(''),
 });
 export type LessonSummary = z.infer<typeof LessonSummary>;

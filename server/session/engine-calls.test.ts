@@ -14,12 +14,12 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandRecord } from '../checks/shell-integration';
-import type { Check } from '../checks/schema';
+import type { Check } from '../protocol/checks';
 import type { EngineEvent } from '../engine-state/events';
 import { RUN_WEB, SERVICE_CREATE, TASK_ID, WEB_ID } from '../engine-state/fixtures/events';
 import { ExplorerService } from '../explorer/service';
 import { LessonLibrary } from '../lessons/library';
-import type { Lesson } from '../lessons/model';
+import type { Lesson } from '../protocol/lesson-model';
 import { LessonsService } from '../lessons/service';
 import { sqliteProgressStore } from '../lessons/store';
 import type { ServerMessage } from '../protocol';

@@ -1,12 +1,11 @@
 /**
  * Declarative checks: what a lesson step expects of the learner's engine or shell.
  * Lessons write them as YAML in ```check blocks; every schema is strict so that a typo in a
- * field name is an error with a line number rather than a check that silently passes.
+ * field name is an error with a line number rather than a check that silently passes. Part
+ * of the protocol because a lesson's steps carry them to the page (`LessonDetail`).
  */
 import { z } from 'zod';
-import { FIRST_NODE, NodeName } from '../protocol/nodes';
-
-export { NodeName } from '../protocol/nodes';
+import { FIRST_NODE, NodeName } from './nodes';
 
 const regexSource = z.string().refine(
   (source) => {

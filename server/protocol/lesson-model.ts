@@ -1,9 +1,11 @@
 /**
  * The one typed model of a lesson, shared by the server and the web. A Lesson is what
- * `parseLesson` makes of a lessons/NN-slug.md file (or a translation merged onto it).
+ * `parseLesson` (server/lessons/parse.ts) makes of a lessons/NN-slug.md file (or a
+ * translation merged onto it).
  */
 import { z } from 'zod';
-import { Check, NodeName } from '../checks/schema';
+import { Check } from './checks';
+import { NodeName } from './nodes';
 
 export const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'expected lowercase words joined by "-", such as running-containers');
 
