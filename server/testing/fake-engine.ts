@@ -67,8 +67,6 @@ export class FakeEngine {
   readonly calls: EngineCall[] = [];
   /** Every `/events` subscription's stream, the newest last. */
   readonly streams: PassThrough[] = [];
-  /** Engine time in milliseconds since the epoch: the test's clock, when it has one. */
-  now: () => number = () => Date.now();
 
   constructor() {
     for (const [id, name, driver] of [
@@ -92,9 +90,9 @@ export class FakeEngine {
     return tally;
   }
 
-  /** Writes one event to every open subscription, stamped with the engine's time. */
+  /** Writes one event to every open subscription, stamped with the engine's time (Date.now, which tests may fake). */
   emit(event: { Type: string; Action: string; Actor?: unknown; scope?: string | null }): void {
-    const ms = this.now();
+    const ms = Date.now();
     const line = `${JSON.stringify({ scope: 'local', ...event, time: Math.floor(ms / 1000), timeNano: ms * 1e6 })}\n`;
     for (const stream of this.streams) if (!stream.destroyed && stream.writable) stream.write(line);
   }
@@ -111,7 +109,7 @@ export class FakeEngine {
   info = async () => {
     this.calls.push('info');
     return {
-      SystemTime: new Date(this.now()).toISOString(),
+      SystemTime: new Date().toISOString(),
       Swarm: this.swarm ? { LocalNodeState: 'active', ControlAvailable: this.swarm.manager } : { LocalNodeState: 'inactive', ControlAvailable: false },
     };
   };
