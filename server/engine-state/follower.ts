@@ -38,7 +38,7 @@ export interface EngineState {
   recheck(): void;
 }
 
-export interface FollowerHost {
+interface FollowerHost {
   /** An event on this node touched the swarm, which managers on other nodes show too. */
   swarmTouched(): void;
   log(line: string): void;

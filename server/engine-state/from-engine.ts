@@ -67,12 +67,11 @@ const RawImageInspect = z.object({
   RootFS: z.object({ Layers: z.array(z.string()).nullish() }).nullish(),
 });
 
-/** An entry of GET /networks (or GET /networks/{id}, which fills Containers). */
+/** An entry of GET /networks, or GET /networks/{id}. */
 const RawNetwork = z.object({
   Id: z.string(),
   Name: z.string(),
   Driver: z.string().nullish(),
-  Containers: z.record(z.string(), z.object({ Name: z.string().nullish() })).nullish(),
 });
 
 const RawVolume = z.object({ Name: z.string(), Driver: z.string().nullish() });
@@ -126,7 +125,7 @@ const RawInfo = z.object({
 });
 
 /** A whole listing of one engine; detail lists may be partial (an object removed meanwhile) or missing. */
-export const RawEngineState = z.object({
+const RawEngineState = z.object({
   info: RawInfo.nullish(),
   containers: z.array(RawContainerSummary),
   /** GET /containers/{id}/json for each container; adds exit code, env and restart policy. */
@@ -141,10 +140,9 @@ export const RawEngineState = z.object({
   services: z.array(RawService).nullish(),
   tasks: z.array(RawTask).nullish(),
 });
-export type RawEngineState = z.input<typeof RawEngineState>;
 
 /** What the swarm's lists hold, as GET /info, /nodes, /services and /tasks return them. */
-export const RawSwarm = RawEngineState.pick({ info: true, nodes: true, services: true, tasks: true });
+const RawSwarm = RawEngineState.pick({ info: true, nodes: true, services: true, tasks: true });
 
 type Summary = z.infer<typeof RawContainerSummary>;
 type Inspect = z.infer<typeof RawContainerInspect>;

@@ -24,14 +24,6 @@ export type ReadResult =
   | { what: 'membership'; active: boolean; manager: boolean }
   | { what: 'swarm'; swarm: SwarmRecord };
 
-export const EMPTY_MODEL: EngineModel = {
-  containers: [],
-  images: [],
-  networks: [],
-  volumes: [],
-  swarm: { active: false, manager: false, nodes: [], services: [] },
-};
-
 /** Models and their parts are built by the same code, so equal ones serialize alike. */
 export const sameData = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
