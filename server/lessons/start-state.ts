@@ -4,6 +4,7 @@
  * a container publishing 8080, a network of the same name. `planStart` (pure) lists what is in
  * the way, in the learner's terms; the page asks them; `applyStart` removes it.
  */
+import type Docker from 'dockerode';
 import type { EngineSnapshot, SandboxSnapshot } from '../engine-state/snapshot';
 import type { StartAction } from '../protocol/lessons';
 import type { SessionNode } from '../session/context';
