@@ -109,6 +109,36 @@ export const ERRORS = {
     close: 4432,
     message: 'Too many requests of this kind from your address in a short time. Wait a minute and try again.',
   },
+  FORBIDDEN: {
+    status: 403,
+    close: 4433,
+    message: 'This is for the workshop\'s trainer only.',
+  },
+  WORKSHOP_NOT_FOUND: {
+    status: 404,
+    close: 4434,
+    message: 'There is no workshop with this code. Check the code with your trainer.',
+  },
+  WORKSHOP_FULL: {
+    status: 409,
+    close: 4435,
+    message: 'This workshop has as many participants as it may hold. Ask your trainer.',
+  },
+  WORKSHOP_PAUSED: {
+    status: 423,
+    close: 4436,
+    message: 'Your trainer paused the workshop. Your progress is kept; continue when it resumes.',
+  },
+  WORKSHOP_ENDED: {
+    status: 410,
+    close: 4437,
+    message: 'The workshop has ended. Your progress is kept; you can go on with the lessons on your own.',
+  },
+  WORKSHOP_REMOVED: {
+    status: 410,
+    close: 4438,
+    message: 'Your trainer removed you from the workshop. Your progress is kept; you can go on with the lessons on your own.',
+  },
   SHUTTING_DOWN: {
     status: 503,
     close: 1012,

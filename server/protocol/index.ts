@@ -5,3 +5,4 @@ export * from './lessons';
 export * from './messages';
 export * from './nodes';
 export * from './format';
+export * from './workshops';

@@ -22,6 +22,19 @@ import {
   VerdictsMessage,
 } from './lessons';
 import { NodeAddMessage, NodeRemoveMessage, NodesMessage } from './nodes';
+import {
+  BroadcastMessage,
+  HelpMessage,
+  HelpRequestMessage,
+  LessonRevealMessage,
+  TakeoverAnswerMessage,
+  TakeoverEndMessage,
+  TakeoverMessage,
+  TrainerClientMessage,
+  TrainerServerMessage,
+  WorkshopJoinMessage,
+  WorkshopMessage,
+} from './workshops';
 
 export const PROTOCOL_VERSION = 1;
 export const WS_PATH = '/ws';
@@ -56,6 +69,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   LessonResetMessage,
   QuizAnswerMessage,
   LessonPrepareMessage,
+  // workshops: join one, raise a hand, answer or end a take-over, count a revealed hint
+  WorkshopJoinMessage,
+  HelpRequestMessage,
+  TakeoverAnswerMessage,
+  TakeoverEndMessage,
+  LessonRevealMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -117,6 +136,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
   VerdictsMessage,
   ProgressMessage,
   LessonStartMessage,
+  // workshops: the participant's workshop, the trainer's banner, the raised hand, a take-over
+  WorkshopMessage,
+  BroadcastMessage,
+  HelpMessage,
+  TakeoverMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
@@ -142,6 +166,8 @@ function parseJson<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
 
 export const parseClientMessage = (text: string) => parseJson(ClientMessage, text);
 export const parseServerMessage = (text: string) => parseJson(ServerMessage, text);
+export const parseTrainerClientMessage = (text: string) => parseJson(TrainerClientMessage, text);
+export const parseTrainerServerMessage = (text: string) => parseJson(TrainerServerMessage, text);
 
 export function encodeTerminalFrame(channelId: number, data: Uint8Array): Uint8Array {
   const frame = new Uint8Array(data.byteLength + 1);
