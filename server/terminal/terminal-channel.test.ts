@@ -414,3 +414,27 @@ describe('TerminalChannel', () => {
     await vi.waitFor(() => expect(starting.disposed).toBe(true));
   });
 });
+
+describe('TerminalChannel watchers', () => {
+  it('get the screen so far, then every byte, beside the viewer and without one', async () => {
+    const { channel, shell } = await open();
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    shell().emit('before\r\n');
+    const seen: Uint8Array[] = [];
+    const watching = channel.watch((data) => seen.push(data));
+    shell().emit('during\r\n');
+    await vi.waitFor(async () => expect((await render(Buffer.concat(seen))).slice(0, 2)).toEqual(['before', 'during']));
+
+    // The learner's page closes: the watcher sees output once per detached window.
+    channel.detach(viewer);
+    shell().emit('after');
+    await vi.waitFor(async () => expect(await render(Buffer.concat(seen))).toEqual(['before', 'during', 'after']), { timeout: DETACHED_OUTPUT.WINDOW_MS * 8 });
+
+    watching.dispose();
+    const count = seen.length;
+    shell().emit('gone');
+    await new Promise((resolve) => setTimeout(resolve, DETACHED_OUTPUT.WINDOW_MS * 2));
+    expect(seen).toHaveLength(count);
+  });
+});

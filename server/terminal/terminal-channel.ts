@@ -11,6 +11,11 @@
  * A viewer that attaches is sent `attached`, then the mirror's snapshot, then live output
  * from exactly the point the snapshot covers. The channel outlives viewers: the session
  * layer detaches on socket close and disposes when the sandbox goes.
+ *
+ * Watchers (a trainer's read-only view) get the same: the mirror's screen, then every byte
+ * the mirror gets from then on. They are not flow-controlled (their socket has its own
+ * stuck-socket watch), and while the learner's page is closed they see output as the mirror
+ * does, once per detached window.
  */
 import type { IParser } from '@xterm/headless';
 import {
@@ -75,6 +80,12 @@ export const PROMPT_WAIT_MS = 3000;
 
 const utf8 = new TextEncoder();
 
+interface Watcher {
+  send: (data: Uint8Array) => void;
+  /** Output that came while the watcher's screen was being taken; null once it was sent. */
+  pending: Uint8Array[] | null;
+}
+
 export class TerminalChannel {
   readonly channel: number;
   readonly node: string;
@@ -110,6 +121,7 @@ export class TerminalChannel {
   #held: Uint8Array[] = [];
   #heldBytes = 0;
   #heldTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #watchers = new Set<Watcher>();
   #disposed = false;
 
   constructor(options: TerminalChannelOptions) {
@@ -167,6 +179,25 @@ export class TerminalChannel {
       this.#flush();
       if (this.#state === 'exited') this.#sendExited();
     });
+  }
+
+  /**
+   * Sends `watch` the screen as the mirror has it, then everything the shell writes, until
+   * disposed. Keystrokes are not the watcher's to send: a take-over goes through `input`.
+   */
+  watch(watch: (data: Uint8Array) => void): Disposable {
+    const watcher: Watcher = { send: watch, pending: [] };
+    if (this.#disposed) return { dispose: () => undefined };
+    // What was held while detached goes into the mirror first, so the snapshot covers it.
+    this.#feedMirror();
+    this.#watchers.add(watcher);
+    void this.#mirror.snapshot().then((screen) => {
+      if (!this.#watchers.has(watcher)) return;
+      if (screen) watch(utf8.encode(screen));
+      for (const data of watcher.pending ?? []) watch(data);
+      watcher.pending = null;
+    });
+    return { dispose: () => void this.#watchers.delete(watcher) };
   }
 
   /** Forgets `viewer` if it is the current one; output goes on into the mirror alone. */
@@ -255,12 +286,13 @@ export class TerminalChannel {
     this.#heldBytes = 0;
     this.#dropStartingInput();
     this.#stopProcess();
+    this.#watchers.clear();
     this.#mirror.dispose();
   }
 
   readonly #output = (data: Uint8Array): void => {
     if (!this.#viewer) return this.#hold(data);
-    this.#mirror.write(data);
+    this.#writeMirror(data);
     this.#batch.push(data);
     this.#batchBytes += data.byteLength;
     if (this.#replaying) return;
@@ -293,7 +325,7 @@ export class TerminalChannel {
   readonly #feedMirror = (): void => {
     clearTimeout(this.#heldTimer);
     this.#heldTimer = undefined;
-    if (this.#heldBytes > 0) this.#mirror.write(concat(this.#held, this.#heldBytes));
+    if (this.#heldBytes > 0) this.#writeMirror(concat(this.#held, this.#heldBytes));
     this.#held = [];
     this.#heldBytes = 0;
     this.#resume(DETACHED_BUDGET);
@@ -315,6 +347,15 @@ export class TerminalChannel {
     this.#batchBytes = 0;
     this.#send(data);
   };
+
+  /** Into the mirror, and to the watchers (held for those whose screen is still being taken). */
+  #writeMirror(data: Uint8Array): void {
+    this.#mirror.write(data);
+    for (const watcher of this.#watchers) {
+      if (watcher.pending) watcher.pending.push(data);
+      else watcher.send(data);
+    }
+  }
 
   #send(data: Uint8Array): void {
     this.#viewer?.sendFrame(encodeTerminalFrame(this.channel, data));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DashboardModel, type PlanStep, type WorkshopEvent } from './dashboard';
+import { DashboardModel, type PlanStep, type UntimedEvent, type WorkshopEvent } from './dashboard';
 
 const MIN = 60_000;
 const plan: PlanStep[] = [
@@ -8,7 +8,7 @@ const plan: PlanStep[] = [
 ];
 
 /** A fake clock: each event at the given minute. */
-function model(events: Array<[minute: number, event: Omit<WorkshopEvent, 'at'>]>): DashboardModel {
+function model(events: Array<[minute: number, event: UntimedEvent]>): DashboardModel {
   const dashboard = new DashboardModel(plan);
   for (const [minute, event] of events) dashboard.apply({ ...event, at: minute * MIN } as WorkshopEvent);
   return dashboard;
@@ -18,7 +18,7 @@ const ada = 'participant-ada';
 const bob = 'participant-bob';
 
 describe('the dashboard model', () => {
-  const events: Array<[number, Omit<WorkshopEvent, 'at'>]> = [
+  const events: Array<[number, UntimedEvent]> = [
     [0, { kind: 'joined', participant: ada, name: 'Ada' }],
     [0, { kind: 'joined', participant: bob, name: 'Bob' }],
     [1, { kind: 'step', participant: ada, lessonId: 'hello', stepId: 'run' }],
@@ -55,7 +55,7 @@ describe('the dashboard model', () => {
   });
 
   it('marks someone stuck after the same check failed three commands in a row, and the hand raised', () => {
-    const failing = (minute: number): Array<[number, Omit<WorkshopEvent, 'at'>]> => [
+    const failing = (minute: number): Array<[number, UntimedEvent]> => [
       [minute, { kind: 'command', participant: bob, command: 'docker ps', exitCode: 0, node: 'node1' }],
       [minute, { kind: 'verdicts', participant: bob, lessonId: 'hello', stepId: 'run', passed: 0, total: 1, failing: 'no container ran hello-world', complete: false }],
     ];
@@ -92,5 +92,23 @@ describe('the dashboard model', () => {
 
   it('rebuilds the same picture from the same events (a restart)', () => {
     expect(model(events).view(5 * MIN)).toEqual(model(events).view(5 * MIN));
+  });
+});
+
+describe('events that change nothing', () => {
+  it('are told apart, so only the others are kept', () => {
+    const dashboard = new DashboardModel(plan);
+    const at = 0;
+    expect(dashboard.apply({ kind: 'joined', participant: ada, name: 'Ada', at })).toBe(true);
+    expect(dashboard.apply({ kind: 'joined', participant: ada, name: 'Ada', at })).toBe(false);
+    expect(dashboard.apply({ kind: 'step', participant: ada, lessonId: 'hello', stepId: 'run', at })).toBe(true);
+    expect(dashboard.apply({ kind: 'step', participant: ada, lessonId: 'hello', stepId: 'run', at })).toBe(false);
+    const verdicts = { kind: 'verdicts', participant: ada, lessonId: 'hello', stepId: 'run', passed: 0, total: 1, failing: 'no', complete: false, at } as const;
+    expect(dashboard.apply(verdicts)).toBe(true);
+    expect(dashboard.apply(verdicts)).toBe(false);
+    expect(dashboard.apply({ kind: 'completed', participant: ada, lessonId: 'hello', stepId: 'run', at })).toBe(true);
+    expect(dashboard.apply({ kind: 'completed', participant: ada, lessonId: 'hello', stepId: 'run', at })).toBe(false);
+    expect(dashboard.apply({ kind: 'hand', participant: ada, raised: false, at })).toBe(false);
+    expect(dashboard.apply({ kind: 'command', participant: bob, command: 'ls', exitCode: 0, node: 'node1', at })).toBe(false);
   });
 });

@@ -26,6 +26,11 @@ export type WorkshopEvent =
   | ({ kind: 'hand'; raised: boolean } & At)
   | ({ kind: 'reveal'; reveal: 'hint' | 'solution' } & StepRef & At);
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event as a learner's session reports it: the coordinator adds who and when. */
+export type LearnerEvent = DistributiveOmit<WorkshopEvent, 'at' | 'participant'>;
+export type UntimedEvent = DistributiveOmit<WorkshopEvent, 'at'>;
+
 /** What one participant did on one step, for the results. */
 export interface StepRecord {
   firstSeenAt: number;
@@ -72,55 +77,70 @@ export class DashboardModel {
 
   constructor(readonly plan: readonly PlanStep[]) {}
 
-  apply(event: WorkshopEvent): void {
+  /** Whether the event changed anything (only those are worth keeping). */
+  apply(event: WorkshopEvent): boolean {
     if (event.kind === 'joined') {
-      if (!this.#participants.has(event.participant)) this.#participants.set(event.participant, fresh(event.participant, event.name, event.at));
-      return;
+      if (this.#participants.has(event.participant)) return false;
+      this.#participants.set(event.participant, fresh(event.participant, event.name, event.at));
+      return true;
     }
     const who = this.#participants.get(event.participant);
-    if (!who) return;
+    if (!who) return false;
     switch (event.kind) {
       case 'removed':
-        this.#participants.delete(event.participant);
-        return;
+        return this.#participants.delete(event.participant);
       case 'step':
-        if (who.step && keyOf(who.step.lessonId, who.step.stepId) === keyOf(event.lessonId, event.stepId)) return;
+        if (who.step && keyOf(who.step.lessonId, who.step.stepId) === keyOf(event.lessonId, event.stepId)) return false;
         who.step = { lessonId: event.lessonId, stepId: event.stepId };
         who.stepSince = event.at;
         Object.assign(who, { passed: 0, total: 0, failing: null, sameFailure: 0, commandSinceVerdict: false });
         record(who, event).firstSeenAt = Math.min(record(who, event).firstSeenAt, event.at);
-        return;
+        return true;
       case 'verdicts': {
-        if (!who.step || keyOf(who.step.lessonId, who.step.stepId) !== keyOf(event.lessonId, event.stepId)) return;
+        if (!who.step || keyOf(who.step.lessonId, who.step.stepId) !== keyOf(event.lessonId, event.stepId)) return false;
         const afterCommand = who.commandSinceVerdict;
+        const failing = event.complete ? null : event.failing;
+        if (!afterCommand && who.passed === event.passed && who.total === event.total && who.failing === failing) return false;
         if (afterCommand) record(who, event).attempts += 1;
         if (event.complete || event.failing === null) who.sameFailure = 0;
         else if (event.failing === who.failing) who.sameFailure += afterCommand ? 1 : 0;
         else who.sameFailure = afterCommand ? 1 : 0;
-        Object.assign(who, { passed: event.passed, total: event.total, failing: event.complete ? null : event.failing, commandSinceVerdict: false });
-        return;
+        Object.assign(who, { passed: event.passed, total: event.total, failing, commandSinceVerdict: false });
+        return true;
       }
       case 'completed': {
         const step = record(who, event);
-        step.completedAt ??= event.at;
-        return;
+        if (step.completedAt !== null) return false;
+        step.completedAt = event.at;
+        return true;
       }
-      case 'lesson-reset':
-        for (const [key, step] of who.steps) if (key.startsWith(`${event.lessonId}/`)) step.completedAt = null;
-        return;
+      case 'lesson-reset': {
+        let changed = false;
+        for (const [key, step] of who.steps) {
+          if (!key.startsWith(`${event.lessonId}/`) || step.completedAt === null) continue;
+          step.completedAt = null;
+          changed = true;
+        }
+        return changed;
+      }
       case 'command':
         who.history.push({ command: event.command, exitCode: event.exitCode, at: event.at, node: event.node });
         if (who.history.length > HISTORY) who.history.shift();
         who.lastActivityAt = event.at;
         who.commandSinceVerdict = true;
-        return;
+        return true;
       case 'hand':
-        who.hand = event.raised ? (who.hand ?? { at: event.at }) : null;
-        return;
+        if ((who.hand !== null) === event.raised) return false;
+        who.hand = event.raised ? { at: event.at } : null;
+        return true;
       case 'reveal':
         record(who, event)[event.reveal === 'hint' ? 'hints' : 'solutions'] += 1;
-        return;
+        return true;
     }
+  }
+
+  isCompleted(participant: string, lessonId: string, stepId: string): boolean {
+    return this.#participants.get(participant)?.steps.get(keyOf(lessonId, stepId))?.completedAt != null;
   }
 
   has(participant: string): boolean {
