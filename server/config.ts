@@ -86,6 +86,9 @@ const Environment = z.object({
   SLIPWAY_MAX_SOCKETS_PER_CLIENT: count(1, 10_000).default(10),
   SLIPWAY_SESSIONS_PER_MINUTE: count(1, 100_000).default(30),
   SLIPWAY_ACTIONS_PER_MINUTE: count(1, 100_000).default(12),
+  SLIPWAY_JOINS_PER_MINUTE: count(1, 100_000).default(10),
+  /** The trainer's token; made once and kept in the state directory when unset. */
+  SLIPWAY_TRAINER_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'expected 24 to 128 letters, digits, "-" or "_"').optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -136,7 +139,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSockets: values.SLIPWAY_MAX_SOCKETS_PER_CLIENT,
       sessionsPerMinute: values.SLIPWAY_SESSIONS_PER_MINUTE,
       actionsPerMinute: values.SLIPWAY_ACTIONS_PER_MINUTE,
+      joinsPerMinute: values.SLIPWAY_JOINS_PER_MINUTE,
     },
+    trainerToken: values.SLIPWAY_TRAINER_TOKEN,
   };
 }
 

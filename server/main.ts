@@ -19,6 +19,10 @@ import { detectMachineFeatures } from './engine/kernel-features';
 import { sandboxEngineOptions } from './sandbox/engine-options';
 import { SandboxManager } from './sandbox/manager';
 import { createLog } from './log';
+import { dashboardLink, loadTrainerToken } from './http/trainer-auth';
+import { observeLessons, reportCommands } from './workshops/session-feature';
+import { openWorkshopStore } from './workshops/store';
+import { Workshops } from './workshops/workshops';
 
 const LESSONS_DIR = path.resolve(import.meta.dirname, '../lessons');
 
@@ -62,18 +66,25 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
   log(`machine: ${machine.reason}`);
   const library = await loadLibrary(LESSONS_DIR, log, machine.features);
   const store = openProgressStore(config.stateDir);
+  const workshopStore = openWorkshopStore(config.stateDir);
+  const workshops = new Workshops(workshopStore, { lessons: () => library.lessons });
+  const report = (learner: string, event: Parameters<Workshops['report']>[1]) => workshops.report(learner, event);
+  const trainerToken = loadTrainerToken(config.stateDir, config.trainerToken);
   const app = createApp({
     config,
     manager,
-    services: [explorerService(), lessonsService({ library, store })],
+    services: [explorerService(), observeLessons(lessonsService({ library, store }), report), reportCommands(report)],
     routes: [(url, learner) => lessonsApi(url, learner, library, store)],
     log,
     isolated: prepared.engine.isolation.userns,
+    trainer: { token: trainerToken, workshops },
   });
   await manager.start();
   const url = await app.listen();
   log(`Slipway is ready on ${url}`);
   say(`Slipway is ready on ${url}`);
+  // The token is the trainer's password: printed for the person starting Slipway, never logged.
+  say(`Trainer dashboard: ${dashboardLink(config.publicUrl?.replace(/\/$/, '') ?? url, trainerToken)}`);
 
   let stopping = false;
   const stop = async () => {
@@ -83,6 +94,8 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
     // Bounded: a proxied preview connection or a pool sandbox still starting must not keep
     // Slipway from stopping; what is half made is cleaned up by the next start.
     await Promise.race([Promise.all([app.close(), manager.close()]), sleep(STOP_TIMEOUT_MS)]);
+    workshops.dispose();
+    workshopStore.close();
     store.close();
     process.exit(0);
   };

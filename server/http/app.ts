@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import type { Log } from '../log';
-import { ERRORS, MAX_CLIENT_FRAME_BYTES, WS_PATH, type ErrorCode } from '../protocol';
+import { ERRORS, MAX_CLIENT_FRAME_BYTES, TRAINER_API, TRAINER_PAGE_PATH, TRAINER_WS_PATH, WS_PATH, type ErrorCode } from '../protocol';
 import type { EndReason, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { learnerKey } from '../sandbox/spec';
@@ -23,6 +23,10 @@ import { createIdentity, loadIdentityKey, tokenCookie } from './identity';
 import { parseRequestUrl } from './request-url';
 import { ClientLimits, clientOf } from './client-limits';
 import { LearnerHub } from './learner-hub';
+import { SOCKET_QUEUE } from './stuck-socket';
+import { isTrainer, tokenMatches, trainerCookie } from './trainer-auth';
+import { TrainerHub } from './trainer-hub';
+import type { Workshops } from '../workshops/workshops';
 import { createPreviewProxy } from './preview-proxy';
 
 const SECURITY_HEADERS = {
@@ -49,14 +53,18 @@ export interface AppOptions {
   webRoot?: string;
   /** False on an engine without user namespaces (SLIPWAY_ALLOW_UNISOLATED_ENGINE): learners are told. */
   isolated?: boolean;
+  /** Workshops and the trainer's token; without them there are no trainer routes. */
+  trainer?: { token: string; workshops: Workshops };
 }
 
 /** `learner` is the requesting learner's key, or null without a cookie. */
 export type ApiRoute = (url: URL, learner: string | null) => { status: number; body: unknown } | null;
 
-export function createApp({ config, manager, services = [], routes = [], log, webRoot, isolated = true }: AppOptions) {
+export function createApp({ config, manager, services = [], routes = [], log, webRoot, isolated = true, trainer }: AppOptions) {
   const limits = new ClientLimits(config.clientLimits);
-  const hub = new LearnerHub(manager, services, config.maxNodes, log, isolated, limits);
+  const hub = new LearnerHub(manager, services, config.maxNodes, log, isolated, limits, SOCKET_QUEUE, trainer?.workshops);
+  trainer?.workshops.connect(hub);
+  const trainers = trainer && new TrainerHub(trainer.workshops, log);
   const serveStatic = sirv(webRoot ?? path.resolve(WEB_OUT_DIR), {
     single: true,
     etag: true,
@@ -87,6 +95,21 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     const url = parseRequestUrl(request.url);
     if (!url || !PAGE_METHODS.has(request.method ?? '')) return sendError(response, 'INVALID_REQUEST');
     if (url.pathname === '/api/health') return sendJson(response, 200, { ok: true, sandboxes: manager.counts });
+    if (isTrainerPath(url.pathname)) {
+      // The printed link: its token becomes the trainer's cookie, and leaves the address bar.
+      const login = url.pathname === TRAINER_PAGE_PATH ? url.searchParams.get('token') : null;
+      if (trainer && login !== null && tokenMatches(login, trainer.token)) {
+        response.writeHead(303, { 'Set-Cookie': trainerCookie(trainer.token, cookieSecure(config, request)), Location: TRAINER_PAGE_PATH, 'Cache-Control': 'no-store' });
+        return void response.end();
+      }
+      if (!trainer || !isTrainer(request, trainer.token)) return sendError(response, 'FORBIDDEN');
+      if (url.pathname.startsWith(`${TRAINER_API}/`)) {
+        const answer = trainerResults(url, trainer.workshops);
+        if (!answer) return sendError(response, 'NOT_FOUND');
+        response.writeHead(200, { 'Content-Type': answer.type, 'Content-Disposition': `attachment; filename="${answer.file}"`, 'Cache-Control': 'no-store' });
+        return void response.end(answer.body);
+      }
+    }
     if (url.pathname.startsWith('/api/')) {
       const learner = learnerOf(identity.tokenOf(request));
       for (const route of routes) {
@@ -108,8 +131,16 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     if (preview.handles(request) && config.previewPort === undefined) return preview.upgrade(request, socket, head);
     const url = parseRequestUrl(request.url);
     if (!url) return answerRaw(socket, 'INVALID_REQUEST');
-    if (url.pathname !== WS_PATH) return answerRaw(socket, 'NOT_FOUND');
+    if (url.pathname !== WS_PATH && url.pathname !== TRAINER_WS_PATH) return answerRaw(socket, 'NOT_FOUND');
     if (!originAllowed(request.headers.origin, request.headers.host, hosts)) return answerRaw(socket, 'FORBIDDEN_ORIGIN');
+    if (url.pathname === TRAINER_WS_PATH) {
+      if (!trainer || !trainers || !isTrainer(request, trainer.token)) return answerRaw(socket, 'FORBIDDEN');
+      const client = clientOf(request);
+      const refused = limits.admitSocket(client, Date.now());
+      if (refused) return answerRaw(socket, refused);
+      socket.once('close', () => limits.socketClosed(client));
+      return wss.handleUpgrade(request, socket, head, (ws) => trainers.connect(ws));
+    }
     const token = identity.tokenOf(request);
     if (!token) return answerRaw(socket, 'UNAUTHENTICATED');
     const client = clientOf(request);
@@ -205,6 +236,7 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     },
     async close(): Promise<void> {
       hub.closeAll('SHUTTING_DOWN');
+      trainers?.closeAll();
       wss.close();
       const servers = previewServer ? [server, previewServer] : [server];
       const closed = Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
@@ -238,6 +270,18 @@ function redirectToPreviewPort(request: IncomingMessage, response: ServerRespons
 }
 
 const requestId = () => randomBytes(6).toString('base64url');
+
+const isTrainerPath = (pathname: string) =>
+  pathname === TRAINER_PAGE_PATH || pathname.startsWith(`${TRAINER_PAGE_PATH}/`) || pathname === TRAINER_API || pathname.startsWith(`${TRAINER_API}/`);
+
+/** `GET /api/trainer/workshops/<id>/results.csv` (or `.json`). */
+function trainerResults(url: URL, workshops: Workshops): { type: string; body: string; file: string } | null {
+  const match = /^\/api\/trainer\/workshops\/([A-Za-z0-9_-]{8,24})\/results\.(csv|json)$/.exec(url.pathname);
+  if (!match) return null;
+  const format = match[2] as 'csv' | 'json';
+  const results = workshops.results(match[1]!, format);
+  return results && { ...results, file: `workshop-${match[1]}-results.${format}` };
+}
 
 const learnerOf = (token: string | null) => (token ? learnerKey(token) : null);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientLimits } from './client-limits';
 
-const limits = () => new ClientLimits({ maxSockets: 2, sessionsPerMinute: 3, actionsPerMinute: 2 });
+const limits = () => new ClientLimits({ maxSockets: 2, sessionsPerMinute: 3, actionsPerMinute: 2, joinsPerMinute: 2 });
 
 describe('ClientLimits', () => {
   it('holds each address to its open sockets, others unaffected', () => {
@@ -29,5 +29,16 @@ describe('ClientLimits', () => {
     expect(l.allowAction('a', 2)).toBe(false);
     expect(l.allowAction('b', 2)).toBe(true);
     expect(l.allowAction('a', 60_001)).toBe(true);
+  });
+});
+
+describe('ClientLimits for join codes', () => {
+  it('holds each address to its join attempts per minute, so a code is not guessed', () => {
+    const l = limits();
+    expect(l.allowJoin('a', 0)).toBe(true);
+    expect(l.allowJoin('a', 1)).toBe(true);
+    expect(l.allowJoin('a', 2)).toBe(false);
+    expect(l.allowJoin('b', 3)).toBe(true);
+    expect(l.allowJoin('a', 60_001)).toBe(true);
   });
 });

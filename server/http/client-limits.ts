@@ -17,6 +17,8 @@ export interface ClientLimitsConfig {
   sessionsPerMinute: number;
   /** `reset-sandbox` and `node-add` one address may send per minute, together. */
   actionsPerMinute: number;
+  /** Workshop join attempts one address may make per minute (a join code is not guessed). */
+  joinsPerMinute: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -49,16 +51,19 @@ export class ClientLimits {
   readonly #sockets = new Map<string, number>();
   readonly #sessions: MinuteWindow;
   readonly #actions: MinuteWindow;
+  readonly #joins: MinuteWindow;
 
   constructor(private readonly config: ClientLimitsConfig) {
     this.#sessions = new MinuteWindow(config.sessionsPerMinute);
     this.#actions = new MinuteWindow(config.actionsPerMinute);
+    this.#joins = new MinuteWindow(config.joinsPerMinute);
   }
 
   /** Admits a new socket from `client` (and counts it), or says why not. */
   admitSocket(client: string, now: number): ErrorCode | null {
     this.#sessions.prune(now);
     this.#actions.prune(now);
+    this.#joins.prune(now);
     if ((this.#sockets.get(client) ?? 0) >= this.config.maxSockets) return 'TOO_MANY_SESSIONS';
     if (!this.#sessions.take(client, now)) return 'RATE_LIMITED';
     this.#sockets.set(client, (this.#sockets.get(client) ?? 0) + 1);
@@ -74,5 +79,10 @@ export class ClientLimits {
   /** Whether `client` may reset a sandbox or add a node now (and counts it). */
   allowAction(client: string, now: number): boolean {
     return this.#actions.take(client, now);
+  }
+
+  /** Whether `client` may try a workshop join code now (and counts it). */
+  allowJoin(client: string, now: number): boolean {
+    return this.#joins.take(client, now);
   }
 }

@@ -19,7 +19,7 @@ const servers: WebSocketServer[] = [];
 
 /** A hub on a loopback port; every socket is a new learner unless `keyOf` says whose it is. */
 async function serve(manager: SandboxManager, keyOf = (index: number) => `k${index}`.padEnd(16, '0')) {
-  const limits = new ClientLimits({ maxSockets: 10, sessionsPerMinute: 100, actionsPerMinute: 2 });
+  const limits = new ClientLimits({ maxSockets: 10, sessionsPerMinute: 100, actionsPerMinute: 2, joinsPerMinute: 2 });
   const hub = new LearnerHub(manager, [], 5, () => undefined, true, limits, LIMITS);
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   servers.push(wss);

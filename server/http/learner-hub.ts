@@ -14,6 +14,7 @@ import {
   errorMessage,
   nodeChannel,
   parseClientMessage,
+  parseTrainerClientMessage,
   type ClientMessage,
   type ErrorCode,
   type ServerMessage,
@@ -30,9 +31,24 @@ const DEFAULT_SIZE = { cols: 100, rows: 30 };
 
 interface Learner {
   socket: WebSocket | null;
+  viewer: Viewer | null;
   session: LearnerSession | null;
   size: { cols: number; rows: number };
 }
+
+/**
+ * What a page's arrival, departure and messages mean beyond its own session: the workshops
+ * (a paused workshop gives no sandbox; joining, raising a hand, answering a take-over).
+ */
+export interface PageHooks {
+  admit(key: string): ErrorCode | null;
+  opened(key: string): void;
+  closed(key: string): void;
+  /** Handles the message if it is theirs; `reply` goes to this page. */
+  handle(key: string, message: ClientMessage, reply: (message: ServerMessage) => void): boolean;
+}
+
+const NO_PAGE_HOOKS: PageHooks = { admit: () => null, opened: () => undefined, closed: () => undefined, handle: () => false };
 
 export class LearnerHub {
   readonly #learners = new Map<string, Learner>();
@@ -46,6 +62,7 @@ export class LearnerHub {
     private readonly isolated: boolean,
     private readonly limits: ClientLimits,
     private readonly queueLimits: SocketQueueLimits = SOCKET_QUEUE,
+    private readonly pages: PageHooks = NO_PAGE_HOOKS,
   ) {}
 
   /** `client` is the socket's remote address, for the per-client limits. */
@@ -54,6 +71,7 @@ export class LearnerHub {
     if (learner.socket) close(learner.socket, 'REPLACED');
     learner.socket = socket;
     const viewer = socketViewer(socket, this.queueLimits);
+    learner.viewer = viewer;
     const watch = new StuckWatch(this.queueLimits);
     const watching = setInterval(() => {
       if (!watch.stuck(socket.bufferedAmount, Date.now())) return;
@@ -77,7 +95,9 @@ export class LearnerHub {
       this.manager.viewerDetached(key);
       if (learner.socket !== socket) return;
       learner.socket = null;
+      learner.viewer = null;
       learner.session?.detach(viewer);
+      this.pages.closed(key);
     });
 
     // A session released while the page was closed: reclaimed ones get a new sandbox at once
@@ -85,6 +105,9 @@ export class LearnerHub {
     const ended = this.manager.takeEnded(key);
     if (ended === 'SANDBOX_RECLAIMED') send(socket, { type: 'notice', code: ended, message: ERRORS[ended].message });
     else if (ended) return stopped(socket, ended);
+    this.pages.opened(key);
+    const refused = this.pages.admit(key);
+    if (refused) return stopped(socket, refused);
     void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, progress(socket)));
   }
 
@@ -106,6 +129,41 @@ export class LearnerHub {
     if (socket) send(socket, { type: 'session-ending', inMs });
   }
 
+  // ---- what the workshops reach (LearnerLinks) ----
+
+  send(key: string, message: ServerMessage): void {
+    this.#learners.get(key)?.viewer?.sendMessage(message);
+  }
+
+  isOpen(key: string): boolean {
+    return Boolean(this.#learners.get(key)?.socket);
+  }
+
+  terminal(key: string, channel: number) {
+    return this.#learners.get(key)?.session?.terminal(channel);
+  }
+
+  /** Offers a message to the learner's session features, as if their page had sent it. */
+  offer(key: string, message: ClientMessage): void {
+    this.#learners.get(key)?.session?.handle(message);
+  }
+
+  resetSandbox(key: string): void {
+    const learner = this.#learners.get(key);
+    if (learner) this.#reset(key, learner);
+  }
+
+  /** Releases the learner's sandbox (every node) and closes their page with `code`, which it shows. */
+  end(key: string, code: ErrorCode): void {
+    const learner = this.#learners.get(key);
+    if (learner) {
+      this.#disposeSession(learner);
+      this.#learners.delete(key);
+      if (learner.socket) stopped(learner.socket, code);
+    }
+    this.manager.release(key).catch((error: Error) => this.log(`releasing a sandbox: ${error.message}`, { learner: key.slice(0, 8), level: 'warn' }));
+  }
+
   closeAll(code: ErrorCode): void {
     for (const learner of this.#learners.values()) {
       if (learner.socket) close(learner.socket, code);
@@ -117,7 +175,7 @@ export class LearnerHub {
   #learner(key: string): Learner {
     let learner = this.#learners.get(key);
     if (!learner) {
-      learner = { socket: null, session: null, size: { ...DEFAULT_SIZE } };
+      learner = { socket: null, viewer: null, session: null, size: { ...DEFAULT_SIZE } };
       this.#learners.set(key, learner);
     }
     return learner;
@@ -179,12 +237,21 @@ export class LearnerHub {
       terminal?.input(frame.data);
       return;
     }
-    const parsed = parseClientMessage(data.toString('utf8'));
-    if (!parsed.ok) return reject(viewer, parsed.error);
+    const text = data.toString('utf8');
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      // A trainer's message on a learner's socket is refused as such, not as a malformed one.
+      if (parseTrainerClientMessage(text).ok) return viewer.sendMessage({ type: 'error', code: 'FORBIDDEN', message: ERRORS.FORBIDDEN.message });
+      return reject(viewer, parsed.error);
+    }
     const message = parsed.message;
     if ((message.type === 'reset-sandbox' || message.type === 'node-add') && !this.limits.allowAction(client, Date.now())) {
       return viewer.sendMessage({ type: 'error', code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
     }
+    if (message.type === 'workshop-join' && !this.limits.allowJoin(client, Date.now())) {
+      return viewer.sendMessage({ type: 'error', code: 'RATE_LIMITED', message: ERRORS.RATE_LIMITED.message });
+    }
+    if (this.pages.handle(key, message, (reply) => viewer.sendMessage(reply))) return;
     if (!this.#handleOwn(key, learner, viewer, message) && !learner.session?.handle(message)) {
       reject(viewer, `${message.type} is not available now`);
     }
@@ -209,17 +276,20 @@ export class LearnerHub {
       case 'node-remove':
         learner.session?.removeNode(message.node).catch((error: Error) => reportError(viewer, error));
         return learner.session !== null;
-      case 'reset-sandbox': {
-        const socket = learner.socket;
-        if (!socket) return true;
-        this.#disposeSession(learner);
-        send(socket, { type: 'sandbox', state: 'resetting', detail: 'Removing your sandbox and starting a fresh one…' });
-        void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, progress(socket)));
+      case 'reset-sandbox':
+        this.#reset(key, learner);
         return true;
-      }
       default:
         return false;
     }
+  }
+
+  #reset(key: string, learner: Learner): void {
+    const { socket, viewer } = learner;
+    if (!socket || !viewer) return;
+    this.#disposeSession(learner);
+    send(socket, { type: 'sandbox', state: 'resetting', detail: 'Removing your sandbox and starting a fresh one…' });
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, progress(socket)));
   }
 
   #disposeSession(learner: Learner): void {
@@ -250,7 +320,7 @@ function tooSlow(socket: WebSocket, limits: SocketQueueLimits): void {
 }
 
 /** The page's session ended for `reason`: it shows why, and offers a new sandbox. */
-function stopped(socket: WebSocket, reason: EndReason): void {
+function stopped(socket: WebSocket, reason: ErrorCode): void {
   send(socket, { type: 'sandbox', state: 'expired', reason, detail: ERRORS[reason].message });
   close(socket, reason);
 }

@@ -137,7 +137,7 @@ export const TrainerClientMessage = z.discriminatedUnion('type', [
   // follow one workshop's dashboard (replaces any earlier)
   z.object({ type: z.literal('workshop-open'), workshopId: WorkshopId }),
   z.object({ type: z.literal('workshop-state'), workshopId: WorkshopId, state: z.enum(['running', 'paused', 'ended']) }),
-  z.object({ type: z.literal('workshop-extend'), workshopId: WorkshopId, participant: ParticipantId.optional(), minutes: z.number().int().min(1).max(24 * 60) }),
+  z.object({ type: z.literal('workshop-extend'), workshopId: WorkshopId, minutes: z.number().int().min(1).max(24 * 60) }),
   z.object({ type: z.literal('workshop-broadcast'), workshopId: WorkshopId, text: z.string().trim().min(1).max(500) }),
   z.object({ type: z.literal('participant-action'), ...participantRef, action: ParticipantAction }),
   // see one participant: their terminal (read-only) on `channel`, their commands and failing reason

@@ -90,6 +90,25 @@ const SCREENS: Partial<Record<StopReason, ScreenTemplate>> = {
     message: ERRORS.NOT_FOUND.message,
     action: tryAgain,
   },
+  // A workshop's trainer paused or ended it, or removed this participant: their sandbox is gone.
+  WORKSHOP_PAUSED: {
+    state: 'expired',
+    title: 'The workshop is paused',
+    message: ERRORS.WORKSHOP_PAUSED.message,
+    action: tryAgain,
+  },
+  WORKSHOP_ENDED: {
+    state: 'expired',
+    title: 'The workshop has ended',
+    message: ERRORS.WORKSHOP_ENDED.message,
+    action: { label: 'Go on alone', kind: 'reconnect' },
+  },
+  WORKSHOP_REMOVED: {
+    state: 'expired',
+    title: 'You left the workshop',
+    message: ERRORS.WORKSHOP_REMOVED.message,
+    action: { label: 'Go on alone', kind: 'reconnect' },
+  },
   CLOSED: {
     state: 'failed',
     title: 'Disconnected',

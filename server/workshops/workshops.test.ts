@@ -1,0 +1,186 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClientMessage, ErrorCode, ServerMessage, TrainerServerMessage } from '../protocol';
+import { sqliteWorkshopStore, type WorkshopStore } from './store';
+import { Workshops, type LearnerLinks, type TrainerSink } from './workshops';
+
+const catalog = {
+  lessons: () => [{ id: 'hello', title: 'Hello', steps: [{ id: 'run', title: 'Run it' }, { id: 'list', title: 'List them' }] }],
+};
+const HOUR = 3_600_000;
+
+class FakeLinks implements LearnerLinks {
+  readonly sent = new Map<string, ServerMessage[]>();
+  readonly ended: Array<[string, ErrorCode]> = [];
+  readonly offered: Array<[string, ClientMessage]> = [];
+  readonly typed: string[] = [];
+  send(learner: string, message: ServerMessage) {
+    this.sent.set(learner, [...(this.sent.get(learner) ?? []), message]);
+  }
+  isOpen = () => true;
+  terminal = () => ({ watch: () => ({ dispose: () => undefined }), input: (data: string) => void this.typed.push(data) });
+  offer(learner: string, message: ClientMessage) {
+    this.offered.push([learner, message]);
+  }
+  resetSandbox = () => undefined;
+  end(learner: string, code: ErrorCode) {
+    this.ended.push([learner, code]);
+  }
+}
+
+class FakeTrainer implements TrainerSink {
+  readonly messages: TrainerServerMessage[] = [];
+  send(message: TrainerServerMessage) {
+    this.messages.push(message);
+  }
+  frame = () => undefined;
+  last<T extends TrainerServerMessage['type']>(type: T) {
+    return this.messages.filter((message): message is Extract<TrainerServerMessage, { type: T }> => message.type === type).at(-1);
+  }
+}
+
+let db: Database.Database;
+let store: WorkshopStore;
+let clock = 0;
+beforeEach(() => {
+  vi.useFakeTimers();
+  db = new Database(':memory:');
+  store = sqliteWorkshopStore(db);
+  clock = 1_000_000;
+});
+afterEach(() => {
+  vi.useRealTimers();
+  db.close();
+});
+
+function setUp() {
+  const workshops = new Workshops(store, catalog, () => clock);
+  const links = new FakeLinks();
+  workshops.connect(links);
+  const trainer = new FakeTrainer();
+  workshops.trainerConnected(trainer);
+  workshops.trainerMessage(trainer, { type: 'workshop-create', draft: { name: 'Onboarding', lessons: ['hello'], startsAt: clock, endsAt: clock + HOUR, capacity: 2 } });
+  const workshop = trainer.last('dashboard')!.workshop;
+  return { workshops, links, trainer, workshop };
+}
+
+const join = (workshops: Workshops, learner: string, code: string, name: string) => {
+  const replies: ServerMessage[] = [];
+  workshops.handle(learner, { type: 'workshop-join', code, name }, (reply) => replies.push(reply));
+  return replies;
+};
+
+describe('workshops', () => {
+  it('let learners join by code, up to the capacity, and tell them they joined', () => {
+    const { workshops, links, workshop } = setUp();
+    expect(workshop.code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(join(workshops, 'ada', workshop.code.toLowerCase(), 'Ada')).toEqual([]);
+    expect(links.sent.get('ada')?.[0]).toMatchObject({ type: 'workshop', joined: true, workshop: { name: 'Onboarding', lessons: ['hello'], participant: 'Ada' } });
+    expect(join(workshops, 'bob', workshop.code, 'Bob')).toEqual([]);
+    expect(join(workshops, 'cy', workshop.code, 'Cy')).toMatchObject([{ type: 'error', code: 'WORKSHOP_FULL' }]);
+    expect(join(workshops, 'cy', 'ZZZZ-ZZZZ', 'Cy')).toMatchObject([{ type: 'error', code: 'WORKSHOP_NOT_FOUND' }]);
+  });
+
+  it('push a completed step to the trainer\'s dashboard within the push window', () => {
+    const { workshops, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    workshops.report('ada', { kind: 'step', lessonId: 'hello', stepId: 'run' });
+    workshops.report('ada', { kind: 'command', command: 'docker run hello-world', exitCode: 0, node: 'node1' });
+    workshops.report('ada', { kind: 'completed', lessonId: 'hello', stepId: 'run' });
+    // Learners who are in no workshop report nothing.
+    workshops.report('stranger', { kind: 'completed', lessonId: 'hello', stepId: 'run' });
+    vi.advanceTimersByTime(100);
+    const dashboard = trainer.last('dashboard')!;
+    expect(dashboard.rows).toMatchObject([{ name: 'Ada', stepId: 'run', completed: 1, lastCommand: { command: 'docker run hello-world' } }]);
+    expect(dashboard.columns[0]).toMatchObject({ stepId: 'run', completed: 1, here: 1 });
+  });
+
+  it('queue a raised hand, and lower it when the trainer helped', () => {
+    const { workshops, links, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    workshops.handle('ada', { type: 'help-request', raised: true }, () => undefined);
+    vi.advanceTimersByTime(100);
+    const row = trainer.last('dashboard')!.rows[0]!;
+    expect(row.hand).toEqual({ at: clock });
+    workshops.trainerMessage(trainer, { type: 'participant-action', workshopId: workshop.id, participant: row.id, action: 'help-done' });
+    vi.advanceTimersByTime(100);
+    expect(trainer.last('dashboard')!.rows[0]!.hand).toBeNull();
+    expect(links.sent.get('ada')?.at(-1)).toEqual({ type: 'help', raised: false });
+  });
+
+  it('type for the trainer only while the participant accepts a take-over', () => {
+    const { workshops, links, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    vi.advanceTimersByTime(100);
+    const participant = trainer.last('dashboard')!.rows[0]!.id;
+    const ref = { workshopId: workshop.id, participant };
+    workshops.trainerMessage(trainer, { type: 'takeover-input', ...ref, data: 'ls\r' });
+    expect(trainer.last('trainer-error')).toMatchObject({ code: 'FORBIDDEN' });
+    workshops.trainerMessage(trainer, { type: 'takeover-request', ...ref });
+    expect(links.sent.get('ada')?.at(-1)).toEqual({ type: 'takeover', state: 'requested' });
+    workshops.handle('ada', { type: 'takeover-answer', accept: true }, () => undefined);
+    expect(links.sent.get('ada')?.at(-1)).toEqual({ type: 'takeover', state: 'active' });
+    workshops.trainerMessage(trainer, { type: 'takeover-input', ...ref, data: 'ls\r' });
+    expect(links.typed).toEqual(['ls\r']);
+    workshops.handle('ada', { type: 'takeover-end' }, () => undefined);
+    expect(trainer.last('takeover')).toEqual({ type: 'takeover', participant, state: 'ended' });
+    workshops.trainerMessage(trainer, { type: 'takeover-input', ...ref, data: 'rm -rf /\r' });
+    expect(links.typed).toEqual(['ls\r']);
+  });
+
+  it('broadcast a banner to every participant, and release sandboxes when paused or ended', () => {
+    const { workshops, links, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    join(workshops, 'bob', workshop.code, 'Bob');
+    workshops.trainerMessage(trainer, { type: 'workshop-broadcast', workshopId: workshop.id, text: 'Break until 11:00' });
+    for (const learner of ['ada', 'bob']) expect(links.sent.get(learner)).toContainEqual({ type: 'broadcast', text: 'Break until 11:00' });
+    workshops.trainerMessage(trainer, { type: 'workshop-state', workshopId: workshop.id, state: 'paused' });
+    expect(links.ended).toEqual([['ada', 'WORKSHOP_PAUSED'], ['bob', 'WORKSHOP_PAUSED']]);
+    expect(workshops.admit('ada')).toBe('WORKSHOP_PAUSED');
+    workshops.trainerMessage(trainer, { type: 'workshop-state', workshopId: workshop.id, state: 'ended' });
+    expect(workshops.admit('ada')).toBeNull();
+  });
+
+  it('end a workshop at its end time, unless extended', () => {
+    const { workshops, trainer, workshop } = setUp();
+    workshops.trainerMessage(trainer, { type: 'workshop-extend', workshopId: workshop.id, minutes: 30 });
+    clock += HOUR + 1;
+    vi.advanceTimersByTime(15_000);
+    expect(trainer.last('workshops')!.workshops[0]!.state).toBe('running');
+    clock += 30 * 60_000;
+    vi.advanceTimersByTime(15_000);
+    expect(trainer.last('workshops')!.workshops[0]!.state).toBe('ended');
+  });
+
+  it('show the same dashboard after a restart, from the store', () => {
+    const { workshops, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    workshops.report('ada', { kind: 'step', lessonId: 'hello', stepId: 'run' });
+    workshops.report('ada', { kind: 'completed', lessonId: 'hello', stepId: 'run' });
+    vi.advanceTimersByTime(100);
+    const before = trainer.last('dashboard')!;
+    workshops.dispose();
+
+    const restarted = new Workshops(store, catalog, () => clock);
+    const again = new FakeTrainer();
+    restarted.trainerConnected(again);
+    restarted.trainerMessage(again, { type: 'workshop-open', workshopId: workshop.id });
+    // The page is open again once it reconnects to the restarted server.
+    const offline = { ...before, rows: before.rows.map((row) => ({ ...row, connected: false })) };
+    expect(again.last('dashboard')).toEqual(offline);
+    restarted.opened('ada');
+    vi.advanceTimersByTime(100);
+    expect(again.last('dashboard')).toEqual(before);
+    expect(restarted.results(workshop.id, 'csv')!.body).toContain(',Ada,hello,run,Run it,');
+  });
+
+  it('keep a participant out once removed', () => {
+    const { workshops, links, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    vi.advanceTimersByTime(100);
+    const participant = trainer.last('dashboard')!.rows[0]!.id;
+    workshops.trainerMessage(trainer, { type: 'participant-action', workshopId: workshop.id, participant, action: 'remove' });
+    expect(links.ended).toEqual([['ada', 'WORKSHOP_REMOVED']]);
+    expect(join(workshops, 'ada', workshop.code, 'Ada')).toMatchObject([{ code: 'WORKSHOP_REMOVED' }]);
+  });
+});
