@@ -124,6 +124,12 @@ export class Lessons {
     this.send({ type: 'quiz-answer', lessonId: this.lesson.id, stepId, quiz, choice });
   }
 
+  /** The learner revealed a hint or the solution of the current step (a workshop counts them). */
+  reveal(kind: 'hint' | 'solution'): void {
+    if (!this.lesson || !this.step) return;
+    this.send({ type: 'lesson-reveal', lessonId: this.lesson.id, stepId: this.step.id, kind });
+  }
+
   /** The learner confirmed: bring the nodes to the lesson's start state. */
   prepare(): void {
     if (!this.lesson) return;
