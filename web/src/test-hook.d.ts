@@ -12,6 +12,10 @@ declare global {
       /** Calls `listener` with each output frame once xterm has parsed it; returns the unsubscribe. */
       onOutput(listener: (bytes: Uint8Array) => void, node?: string): () => void;
     };
+    /** Installed by the trainer's page: the watched participant's terminal as text. */
+    slipwayTrainerTest?: {
+      watchedText(): string;
+    };
   }
 }
 

@@ -1,0 +1,121 @@
+/**
+ * The trainer page's one socket (TRAINER_WS_PATH): the workshops, the followed dashboard, the
+ * watched participant's terminal frames and history, take-overs. Reconnects with the
+ * learner page's backoff; a FORBIDDEN refusal (no trainer cookie) stops and says so.
+ */
+import { backoffDelay } from '../lib/reconnect';
+import {
+  decodeTerminalFrame,
+  parseTrainerServerMessage,
+  TRAINER_WS_PATH,
+  type TrainerClientMessage,
+  type TrainerServerMessage,
+  type WorkshopSummary,
+} from '../lib/protocol';
+
+type Dashboard = Extract<TrainerServerMessage, { type: 'dashboard' }>;
+type History = Extract<TrainerServerMessage, { type: 'participant-history' }>;
+
+export class TrainerConnection {
+  status = $state<'connecting' | 'open' | 'forbidden'>('connecting');
+  workshops = $state.raw<WorkshopSummary[]>([]);
+  lessons = $state.raw<Array<{ id: string; title: string }>>([]);
+  dashboard = $state.raw<Dashboard | undefined>();
+  history = $state.raw<History | undefined>();
+  watched = $state.raw<{ participant: string; channel: number; present: boolean } | undefined>();
+  error = $state<string | undefined>();
+  /** The watched terminal's output, for the one view that shows it. */
+  onFrame: ((data: Uint8Array) => void) | undefined;
+  #socket: WebSocket | undefined;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
+
+  start(): void {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(`${scheme}//${location.host}${TRAINER_WS_PATH}`);
+    socket.binaryType = 'arraybuffer';
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.status = 'open';
+      this.#attempt = 0;
+      // A reconnect follows the same workshop and participant again.
+      if (this.dashboard) this.send({ type: 'workshop-open', workshopId: this.dashboard.workshop.id });
+      if (this.watched && this.dashboard) this.watch(this.dashboard.workshop.id, this.watched.participant, this.watched.channel);
+    };
+    socket.onmessage = (event) => {
+      if (event.data instanceof ArrayBuffer) {
+        const frame = decodeTerminalFrame(new Uint8Array(event.data));
+        if (frame && frame.channel === this.watched?.channel) this.onFrame?.(frame.data);
+        return;
+      }
+      const parsed = parseTrainerServerMessage(String(event.data));
+      if (parsed.ok) this.#handle(parsed.message);
+    };
+    socket.onclose = () => {
+      if (this.#disposed) return;
+      // The upgrade was refused before it opened: without the trainer's cookie there is no point retrying.
+      if (this.status === 'connecting' && this.#attempt >= 2) {
+        this.status = 'forbidden';
+        return;
+      }
+      this.status = 'connecting';
+      this.#timer = setTimeout(() => this.start(), backoffDelay(this.#attempt++));
+    };
+  }
+
+  send(message: TrainerClientMessage): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  open(workshopId: string): void {
+    this.watched = undefined;
+    this.history = undefined;
+    this.send({ type: 'participant-unwatch' });
+    this.send({ type: 'workshop-open', workshopId });
+  }
+
+  watch(workshopId: string, participant: string, channel = 0): void {
+    this.watched = { participant, channel, present: false };
+    this.send({ type: 'participant-watch', workshopId, participant, channel });
+  }
+
+  unwatch(): void {
+    this.watched = undefined;
+    this.history = undefined;
+    this.send({ type: 'participant-unwatch' });
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#timer);
+    this.#socket?.close();
+  }
+
+  #handle(message: TrainerServerMessage): void {
+    switch (message.type) {
+      case 'trainer-welcome':
+        this.workshops = message.workshops;
+        this.lessons = message.lessons;
+        return;
+      case 'workshops':
+        this.workshops = message.workshops;
+        return;
+      case 'dashboard':
+        this.dashboard = message;
+        return;
+      case 'participant-terminal':
+        if (this.watched?.participant === message.participant) this.watched = { ...this.watched, present: message.event === 'attached' };
+        return;
+      case 'participant-history':
+        if (this.watched?.participant === message.participant) this.history = message;
+        return;
+      case 'takeover':
+        // The dashboard's next push shows it in the row as well.
+        return;
+      case 'trainer-error':
+        this.error = message.message;
+        return;
+    }
+  }
+}
