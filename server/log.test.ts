@@ -28,7 +28,15 @@ describe('the log', () => {
     expect(JSON.stringify(lines)).not.toContain(token);
     expect(lines[0]!.msg).toBe('request failed for [token] with [token]');
   });
-  it('keeps lines below its level out', () => {
+  it('never writes the trainer\'s token, from the dashboard link, its cookie or a bearer header', () => {
+    const { lines, log } = capture();
+    const token = 'a-trainer-token-of-enough-length';
+    log(`GET /trainer?token=${token} 303`);
+    log(`cookie slipway_trainer=${token}; authorization Bearer ${token}`);
+    expect(JSON.stringify(lines)).not.toContain(token);
+    expect(lines[0]!.msg).toBe('GET /trainer[token] 303');
+  });
+    it('keeps lines below its level out', () => {
     const { lines, log } = capture('warn');
     log('chatty', { level: 'debug' });
     log('routine');

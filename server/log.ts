@@ -1,7 +1,7 @@
 /**
  * Slipway's log: one JSON line per event (pino), at SLIPWAY_LOG_LEVEL. Lines about one
  * learner carry their short learner key, lines about one HTTP request its request id.
- * Learner tokens never appear: a token-shaped string in a message or field is replaced
+ * Learner and trainer tokens never appear: a token-shaped string in a message or field is replaced
  * before the line is written, and cookie headers are redacted.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
@@ -20,8 +20,11 @@ export interface LogContext {
 /** Every module logs through this: a message, and what it is about. */
 export type Log = (line: string, context?: LogContext) => void;
 
-/** A signed learner token (see http/identity.ts), or an unsigned one of an older version. */
-const TOKEN = /[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{22}|slipway_learner=[^;\s]*/g;
+/**
+ * A signed learner token (see http/identity.ts), or an unsigned one of an older version; the
+ * trainer's token in its cookie, in the dashboard link's query or in a bearer header.
+ */
+const TOKEN = /[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{22}|slipway_(?:learner|trainer)=[^;\s]*|[?&]token=[^&\s]*|Bearer\s+\S+/g;
 
 export const withoutTokens = (text: string) => text.replace(TOKEN, '[token]');
 

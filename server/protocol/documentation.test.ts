@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from './errors';
 import { ClientMessage, ServerMessage } from './messages';
+import { TrainerClientMessage, TrainerServerMessage } from './workshops';
 
 const architecture = readFileSync(new URL('../../docs/ARCHITECTURE.md', import.meta.url), 'utf8');
 
-const typesOf = (union: typeof ClientMessage | typeof ServerMessage) =>
+type Union = typeof ClientMessage | typeof ServerMessage | typeof TrainerClientMessage | typeof TrainerServerMessage;
+const typesOf = (union: Union) =>
   union.options.map((option) => option.shape.type.value);
 
 describe('docs/ARCHITECTURE.md', () => {
@@ -18,6 +20,12 @@ describe('docs/ARCHITECTURE.md', () => {
   });
   it.each(typesOf(ServerMessage))('documents the server message `%s`', (type) => {
     expect(architecture).toContain(`\`${type}\``);
+  });
+  it.each(typesOf(TrainerClientMessage))('documents the trainer message `%s`', (type) => {
+    expect(architecture).toContain(`| \`${type}\` |`);
+  });
+  it.each(typesOf(TrainerServerMessage))('documents the server-to-trainer message `%s`', (type) => {
+    expect(architecture).toContain(`| \`${type}\` |`);
   });
   it.each(Object.entries(ERRORS))('documents the error %s with its close code', (code, error) => {
     expect(architecture).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${error.status}\\s*\\|\\s*${error.close}\\s*\\|`));
