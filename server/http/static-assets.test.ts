@@ -19,7 +19,7 @@ beforeAll(async () => {
   mkdirSync(path.join(webRoot, 'assets'));
   writeFileSync(path.join(webRoot, 'assets', 'index-AbC123.js'), script);
   precompress(webRoot);
-  app = await startTestApp({}, [], idleManager(), webRoot);
+  app = await startTestApp({}, [], idleManager(), { webRoot });
 });
 afterAll(() => app.close());
 

@@ -9,7 +9,7 @@ import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { createApp, type ApiRoute } from '../http/app';
+import { createApp, type ApiRoute, type AppOptions } from '../http/app';
 import type { SandboxManager } from '../sandbox/manager';
 
 export interface TestApp {
@@ -25,12 +25,12 @@ export async function startTestApp(
   env: Record<string, string> = {},
   routes: readonly ApiRoute[] = [],
   manager: SandboxManager = idleManager(),
-  webRoot = testWebRoot(),
+  { webRoot = testWebRoot(), trainer }: { webRoot?: string; trainer?: AppOptions['trainer'] } = {},
 ): Promise<TestApp> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'slipway-app-'));
   const config = loadConfig({ SLIPWAY_STATE_DIR: stateDir, HOST: '127.0.0.1', PORT: '8080', ...env });
   const lines: string[] = [];
-  const app = createApp({ config, manager, routes, log: (line, context) => lines.push(context?.request ? `[${context.request}] ${line}` : line), webRoot });
+  const app = createApp({ config, manager, routes, log: (line, context) => lines.push(context?.request ? `[${context.request}] ${line}` : line), webRoot, trainer });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const port = (app.server.address() as AddressInfo).port;
   if (app.previewServer) await new Promise<void>((resolve) => app.previewServer!.listen(config.previewPort, '127.0.0.1', resolve));
