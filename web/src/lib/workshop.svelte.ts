@@ -25,6 +25,13 @@ export class Workshop {
     this.#connection = connection;
     this.#unsubscribe = connection.onMessage((message) => {
       switch (message.type) {
+        case 'welcome':
+          // A new connection: the server says again (right after this) whether the learner is
+          // in a workshop; one that ended or removed them says nothing.
+          this.info = undefined;
+          this.hand = false;
+          this.takeover = undefined;
+          return;
         case 'workshop':
           this.info = message.workshop;
           this.banner = message.workshop.banner;

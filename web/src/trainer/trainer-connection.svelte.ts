@@ -24,8 +24,9 @@ export class TrainerConnection {
   history = $state.raw<History | undefined>();
   watched = $state.raw<{ participant: string; channel: number; present: boolean } | undefined>();
   error = $state<string | undefined>();
-  /** The watched terminal's output, for the one view that shows it. */
+  /** The watched terminal's output, for the one view that shows it; `onReplay` clears it first. */
   onFrame: ((data: Uint8Array) => void) | undefined;
+  onReplay: (() => void) | undefined;
   #socket: WebSocket | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -105,7 +106,9 @@ export class TrainerConnection {
         this.dashboard = message;
         return;
       case 'participant-terminal':
-        if (this.watched?.participant === message.participant) this.watched = { ...this.watched, present: message.event === 'attached' };
+        if (this.watched?.participant !== message.participant) return;
+        this.watched = { ...this.watched, present: message.event === 'attached' };
+        this.onReplay?.();
         return;
       case 'participant-history':
         if (this.watched?.participant === message.participant) this.history = message;
