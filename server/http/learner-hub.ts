@@ -25,7 +25,7 @@ import { LearnerSession } from '../session/learner-session';
 import type { Log } from '../log';
 import type { Viewer } from '../terminal/terminal-channel';
 import type { ClientLimits } from './client-limits';
-import { SOCKET_QUEUE, StuckWatch, type SocketQueueLimits } from './stuck-socket';
+import { SOCKET_QUEUE, StuckWatch, closeTooSlow, type SocketQueueLimits } from './stuck-socket';
 
 const DEFAULT_SIZE = { cols: 100, rows: 30 };
 
@@ -76,7 +76,7 @@ export class LearnerHub {
     const watching = setInterval(() => {
       if (!watch.stuck(socket.bufferedAmount, Date.now())) return;
       this.log(`closing a page that stopped reading (${socket.bufferedAmount} bytes queued)`, { learner: key.slice(0, 8), level: 'warn' });
-      tooSlow(socket, this.queueLimits);
+      closeTooSlow(socket, this.queueLimits);
     }, this.queueLimits.CHECK_MS);
     watching.unref();
     this.manager.viewerAttached(key);
@@ -301,22 +301,15 @@ export class LearnerHub {
 function socketViewer(socket: WebSocket, limits: SocketQueueLimits): Viewer {
   return {
     sendFrame: (frame) => {
-      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return tooSlow(socket, limits);
+      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return closeTooSlow(socket, limits);
       if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
     },
     sendMessage: (message) => {
-      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return tooSlow(socket, limits);
+      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return closeTooSlow(socket, limits);
       send(socket, message);
     },
     close: (code) => close(socket, code),
   };
-}
-
-/** Closes a socket that stopped reading; if even the close frame cannot get out, cuts it. */
-function tooSlow(socket: WebSocket, limits: SocketQueueLimits): void {
-  if (socket.readyState !== socket.OPEN) return;
-  close(socket, 'TOO_SLOW');
-  setTimeout(() => socket.terminate(), limits.CHECK_MS).unref();
 }
 
 /** The page's session ended for `reason`: it shows why, and offers a new sandbox. */

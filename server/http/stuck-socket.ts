@@ -5,6 +5,9 @@
  * closed at once; above STUCK_QUEUED_BYTES for STUCK_MS it is closed too. Both close with
  * TOO_SLOW, and the shell behind it goes on, paused, for the next page.
  */
+import type { WebSocket } from 'ws';
+import { ERRORS } from '../protocol/errors';
+
 export const SOCKET_QUEUE = {
   /** Queued bytes above which a socket counts as not reading. */
   STUCK_QUEUED_BYTES: 1024 * 1024,
@@ -16,6 +19,13 @@ export const SOCKET_QUEUE = {
   CHECK_MS: 1000,
 };
 export type SocketQueueLimits = typeof SOCKET_QUEUE;
+
+/** Closes a socket that stopped reading; if even the close frame cannot get out, cuts it. */
+export function closeTooSlow(socket: WebSocket, limits: SocketQueueLimits): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.close(ERRORS.TOO_SLOW.close, 'TOO_SLOW');
+  setTimeout(() => socket.terminate(), limits.CHECK_MS).unref();
+}
 
 /** Decides, from the queued bytes seen over time, whether a socket is stuck. Pure. */
 export class StuckWatch {

@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
 import { ERRORS, encodeTerminalFrame, parseTrainerClientMessage, type TrainerServerMessage } from '../protocol';
 import type { Log } from '../log';
 import type { TrainerSink, Workshops } from '../workshops/workshops';
-import { SOCKET_QUEUE, StuckWatch, type SocketQueueLimits } from './stuck-socket';
+import { SOCKET_QUEUE, StuckWatch, closeTooSlow, type SocketQueueLimits } from './stuck-socket';
 
 export class TrainerHub {
   readonly #sockets = new Set<WebSocket>();
@@ -22,11 +22,7 @@ export class TrainerHub {
   connect(socket: WebSocket): void {
     this.#sockets.add(socket);
     const limits = this.queueLimits;
-    const tooSlow = () => {
-      if (socket.readyState !== socket.OPEN) return;
-      socket.close(ERRORS.TOO_SLOW.close, 'TOO_SLOW');
-      setTimeout(() => socket.terminate(), limits.CHECK_MS).unref();
-    };
+    const tooSlow = () => closeTooSlow(socket, limits);
     const open = () => socket.readyState === socket.OPEN && (socket.bufferedAmount < limits.MAX_QUEUED_BYTES || (tooSlow(), false));
     const sink: TrainerSink = {
       send: (message: TrainerServerMessage) => void (open() && socket.send(JSON.stringify(message))),
