@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { ERRORS, type ClientMessage, type ErrorCode, type ServerMessage } from '../protocol';
 import type {
+  ParticipantAction,
   TakeoverState,
   TrainerClientMessage,
   TrainerServerMessage,
@@ -289,7 +290,7 @@ export class Workshops {
     return null;
   }
 
-  #act({ live, participant }: Participation, action: 'reset-lesson' | 'reset-sandbox' | 'remove' | 'help-done'): void {
+  #act({ live, participant }: Participation, action: ParticipantAction): void {
     const links = this.#links;
     switch (action) {
       case 'reset-lesson': {
