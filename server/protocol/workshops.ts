@@ -4,7 +4,7 @@
  * trainer's socket at TRAINER_WS_PATH with its own two unions. Shared by both sides.
  */
 import { z } from 'zod';
-import { Slug } from '../lessons/model';
+import { Slug } from './lesson-model';
 import { ERRORS, type ErrorCode } from './errors';
 
 export const TRAINER_WS_PATH = '/ws/trainer';

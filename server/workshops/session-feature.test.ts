@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../protocol';
 import type { SessionContext, SessionService } from '../session/context';
-import { Emitter } from '../terminal/terminal-process';
+import { Emitter } from '../common/emitter';
 import type { LearnerEvent } from './dashboard';
 import { lessonEvents, observeLessons, reportCommands } from './session-feature';
 

@@ -17,7 +17,7 @@ import type {
   WorkshopState,
   WorkshopSummary,
 } from '../protocol/workshops';
-import type { Disposable } from '../terminal/terminal-process';
+import type { Disposable } from '../common/disposable';
 import { DashboardModel, type LearnerEvent, type PlanStep, type WorkshopEvent } from './dashboard';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code';
 import { resultsCsv, resultsJson } from './results';
