@@ -407,6 +407,7 @@ function judgeService(check: CheckOf<'service'>, snapshot: EngineSnapshot): Outc
 function judgeProbe(check: CheckOf<'file' | 'script'>, result: ProbeResult): Outcome {
   if (check.type === 'script' && result.kind === 'script') {
     if (result.exitCode === 0) return pass('the check passed');
+    if (check.reason) return fail(check.reason);
     const output = result.output.trim();
     if (output) return fail(output);
     return fail(result.exitCode === null ? 'the check did not finish in time' : `the check failed (exit code ${result.exitCode})`);

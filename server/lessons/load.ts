@@ -3,13 +3,14 @@
  * (NN-slug.LOCALE.md) merged onto them, as the lessons of one machine (its features select
  * the `<!-- if ... -->` sections). The only lesson module that touches the file system.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CATALOG_IMAGES } from './catalog';
 import { BASELINE_FEATURES, featureCombinations, mergeVariantIssues, type MachineFeatures } from './features';
 import type { LessonIssue } from './issues';
 import { MODULES, ORIGINAL_LOCALE, type Lesson } from '../protocol/lesson-model';
-import { lessonFileName, parseLesson, parseTranslation } from './parse';
+import { DIGEST_LENGTH, lessonFileName, parseLesson, parseTranslation } from './parse';
 
 export type LoadedLessons = {
   /** Originals, in course order. */
@@ -17,6 +18,8 @@ export type LoadedLessons = {
   /** Translated lessons by locale, in course order. */
   translations: Record<string, Lesson[]>;
   issues: LessonIssue[];
+  /** Translations made from an earlier version of their original: to review, not errors. */
+  outdated: LessonIssue[];
   /** The machine these lessons were selected for. */
   features: MachineFeatures;
 };
@@ -37,6 +40,7 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
   const read = (name: string) => readFile(path.join(directory, name), 'utf8');
 
   const originals = new Map<string, Lesson>();
+  const digests = new Map<string, string>();
   /** Where each lesson names its module, for issues about the modules' order. */
   const moduleLines = new Map<string, { file: string; line: number }>();
   const translationFiles: string[] = [];
@@ -56,10 +60,12 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
     const clash = [...originals.values()].find((other) => other.order === lesson.order);
     if (clash) issues.push({ file: display(name), line: 1, message: `order ${lesson.order} is also used by "${clash.id}"` });
     originals.set(lesson.id, lesson);
+    digests.set(lesson.id, createHash('sha256').update(text).digest('hex').slice(0, DIGEST_LENGTH));
     moduleLines.set(lesson.id, { file: display(name), line: text.split('\n').findIndex((row) => /^module:/.test(row)) + 1 });
   }
 
   const translations: Record<string, Lesson[]> = {};
+  const outdated: LessonIssue[] = [];
   for (const name of translationFiles) {
     const { slug, locale } = lessonFileName(name)!;
     const original = originals.get(slug);
@@ -70,16 +76,23 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
       }
       continue;
     }
-    const result = parseTranslation(await read(name), display(name), original, { features });
-    if (result.ok) (translations[locale] ??= []).push(result.value);
-    else issues.push(...result.issues);
+    const originalDigest = digests.get(slug)!;
+    const result = parseTranslation(await read(name), display(name), original, { features, originalDigest });
+    if (!result.ok) {
+      issues.push(...result.issues);
+      continue;
+    }
+    (translations[locale] ??= []).push(result.value);
+    if (result.value.outdated) {
+      outdated.push({ file: display(name), line: 1, message: `translated from an earlier version of ${original.id}: review it against the English, then set source: ${originalDigest}` });
+    }
   }
 
   const byOrder = (a: Lesson, b: Lesson) => a.order - b.order;
   Object.values(translations).forEach((list) => list.sort(byOrder));
   const lessons = [...originals.values()].sort(byOrder);
   issues.push(...moduleOrderIssues(lessons, (lesson) => moduleLines.get(lesson.id)!));
-  return { lessons, translations, issues, features };
+  return { lessons, translations, issues, outdated, features };
 }
 
 /**

@@ -250,10 +250,11 @@ curl -s node1:8080
   it('selects a translation for the same machine as its original', () => {
     const original = parseLesson(ADAPTIVE, FILE, { catalog: ['nginx'], features: { ipvs: true } });
     if (!original.ok) throw new Error('expected the original to parse');
-    const translation = `---\ntitle: 发布\n---\n\n## 发布 {#publish}\n\n<!-- if ipvs -->\n\`\`\`sh run\ndocker service create --name web --publish 8080:80 nginx\n\`\`\`\n<!-- else -->\n\`\`\`sh run\ndocker service create --name web --endpoint-mode dnsrr --publish mode=host,target=80,published=8080 nginx\n\`\`\`\n<!-- end -->\n\n<!-- if ipvs -->\n## 网格 {#mesh}\n\n\`\`\`sh run\ncurl -s node1:8080\n\`\`\`\n<!-- end -->\n`;
+    const translation = `---\ntitle: 发布\nsource: 0123456789ab\n---\n\n## 发布 {#publish}\n\n<!-- if ipvs -->\n\`\`\`sh run\ndocker service create --name web --publish 8080:80 nginx\n\`\`\`\n\n\`\`\`check-text\n- 服务 web 发布端口 8080\n\`\`\`\n<!-- else -->\n\`\`\`sh run\ndocker service create --name web --endpoint-mode dnsrr --publish mode=host,target=80,published=8080 nginx\n\`\`\`\n\n\`\`\`check-text\n- 服务 web 发布端口 8080\n- 以 host 模式发布\n\`\`\`\n<!-- end -->\n\n<!-- if ipvs -->\n## 网格 {#mesh}\n\n\`\`\`sh run\ncurl -s node1:8080\n\`\`\`\n\n\`\`\`check-text\n- 用 curl 访问\n\`\`\`\n<!-- end -->\n`;
     const translated = parseTranslation(translation, 'lessons/03-example.zh.md', original.value, { features: { ipvs: true } });
     if (!translated.ok) throw new Error(translated.issues.map(formatIssue).join('\n'));
     expect(translated.value.steps.map((step) => step.title)).toEqual(['发布', '网格']);
+    expect(translated.value.steps.flatMap((step) => step.checks.map((check) => check.title))).toEqual(['服务 web 发布端口 8080', '用 curl 访问']);
     // Selected for another machine than its original's, the translation no longer matches it.
     const mismatched = parseTranslation(translation, 'lessons/03-example.zh.md', original.value, { features: { ipvs: false } });
     expect(mismatched.ok).toBe(false);
@@ -262,7 +263,7 @@ curl -s node1:8080
 
 describe('parseTranslation', () => {
   const original = parsed(VALID);
-  const translation = (body: string, front = 'title: 示例') => `---\n${front}\n---\n${body}`;
+  const translation = (body: string, front = 'title: 示例\nsource: 0123456789ab') => `---\n${front}\n---\n${body}`;
   const TRANSLATED = translation(`
 简介。
 
@@ -278,9 +279,17 @@ docker run -d --name web nginx
 使用 \`-d\`。
 \`\`\`
 
+\`\`\`check-text
+- 容器 web 正在运行
+\`\`\`
+
 ## 停止 {#stop-it}
 
 停止它。
+
+\`\`\`check-text
+- 容器 web 已退出
+\`\`\`
 `);
 
   it('replaces texts and keeps checks, blocks and solutions', () => {
@@ -290,7 +299,7 @@ docker run -d --name web nginx
     expect(value).toMatchObject({ locale: 'zh', title: '示例', summary: 'An example.', order: 3 });
     expect(value.steps.map((step) => step.title)).toEqual(['运行 nginx', '停止']);
     expect(value.steps[0]!.html).toContain('data-block="0"');
-    expect(value.steps[0]!.checks).toEqual(original.steps[0]!.checks);
+    expect(value.steps[0]!.checks).toEqual([{ ...original.steps[0]!.checks[0]!, title: '容器 web 正在运行' }]);
     expect(value.steps[1]!.blocks).toEqual(original.steps[1]!.blocks);
   });
 
@@ -314,12 +323,82 @@ docker run -d nginx
     );
     const result = parseTranslation(source, 'lessons/03-example.zh.md', original);
     expect(result.ok ? [] : result.issues.map(formatIssue)).toEqual([
-      'lessons/03-example.zh.md:3: front matter: unknown field "order" (a translation overrides only title and summary)',
+      'lessons/03-example.zh.md:2: front matter: missing field "source" (a translation gives title, summary and source)',
+      'lessons/03-example.zh.md:3: front matter: unknown field "order" (a translation gives title, summary and source)',
       'lessons/03-example.zh.md:6: steps must match the original\'s (run, stop-it): missing "stop-it"; unknown "other"',
       'lessons/03-example.zh.md:6: step "run": run and copy blocks must be the original\'s (1), same code, same order',
       'lessons/03-example.zh.md:6: step "run": has 0 hints, the original has 1',
-      'lessons/03-example.zh.md:12: check blocks come from the original lesson; remove this one from the translation',
+      'lessons/03-example.zh.md:6: step "run": the original has 1 check(s); translate their titles in a check-text block',
+      'lessons/03-example.zh.md:12: check blocks come from the original lesson; remove this one from the translation (translate its titles in a check-text block)',
     ]);
+  });
+});
+
+describe('translated check titles, script reasons and quizzes', () => {
+  const ORIGINAL = lesson(`
+## Check {#check}
+
+\`\`\`sh run
+echo hi > /tmp/hi
+\`\`\`
+
+\`\`\`check
+- type: command
+  title: Run echo
+  contains: echo
+- type: script
+  title: /tmp/hi says hi
+  run: grep -q hi /tmp/hi || { echo "/tmp/hi does not say hi"; exit 1; }
+\`\`\`
+
+\`\`\`quiz
+question: Where did it go?
+choices:
+  - answer: A file
+    correct: true
+    why: The shell redirected it.
+  - answer: The screen
+    why: Not with \`>\`.
+\`\`\`
+`);
+  const original = parsed(ORIGINAL);
+  const zh = (checkText: string, quiz = 'question: 去哪了？\nchoices:\n  - answer: 文件\n    correct: true\n    why: 重定向。\n  - answer: 屏幕\n    why: 用了 `>` 就不是。') =>
+    `---\ntitle: 示例\nsource: 0123456789ab\n---\n\n## 检查 {#check}\n\n\`\`\`sh run\necho hi > /tmp/hi\n\`\`\`\n\n\`\`\`check-text\n${checkText}\n\`\`\`\n\n\`\`\`quiz\n${quiz}\n\`\`\`\n`;
+  const translate = (source: string, originalDigest?: string) => parseTranslation(source, 'lessons/03-example.zh.md', original, { originalDigest });
+  const issuesOf = (source: string) => {
+    const result = translate(source);
+    return result.ok ? [] : result.issues.map(formatIssue);
+  };
+
+  it('gives the checks their translated titles, a script its translated reason, and the quiz its texts', () => {
+    const result = translate(zh('- 运行 echo\n- { title: /tmp/hi 写着 hi, reason: /tmp/hi 里没有 hi }'));
+    if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'));
+    const [command, script] = result.value.steps[0]!.checks;
+    expect(command).toEqual({ ...original.steps[0]!.checks[0]!, title: '运行 echo' });
+    expect(script).toMatchObject({ type: 'script', title: '/tmp/hi 写着 hi', reason: '/tmp/hi 里没有 hi' });
+    expect(result.value.steps[0]!.quizzes[0]!.question).toBe('去哪了？');
+    expect(result.value.steps[0]!.quizzes[0]!.choices.map((choice) => choice.correct)).toEqual([true, false]);
+  });
+
+  it('reports titles that do not match the checks, a script without its reason, and a quiz with another answer', () => {
+    expect(issuesOf(zh('- 运行 echo'))).toEqual(['lessons/03-example.zh.md:6: step "check": check-text gives 1 title(s), the original\'s checks are 2']);
+    expect(issuesOf(zh('- 运行 echo\n- /tmp/hi 写着 hi'))).toEqual([
+      'lessons/03-example.zh.md:6: step "check": check-text entry 2 is a script check: give { title, reason }, what a learner is shown when it fails',
+    ]);
+    expect(issuesOf(zh('- { title: 运行 echo, reason: 没有 }\n- { title: t, reason: r }'))).toEqual([
+      'lessons/03-example.zh.md:6: step "check": check-text entry 1: only script checks take a "reason"',
+    ]);
+    const swapped = 'question: 去哪了？\nchoices:\n  - answer: 文件\n    why: 重定向。\n  - answer: 屏幕\n    correct: true\n    why: 不是。';
+    expect(issuesOf(zh('- a\n- { title: t, reason: r }', swapped))).toEqual([
+      'lessons/03-example.zh.md:6: step "check": quiz 1 must have the original\'s 2 choices in its order, the same one correct',
+    ]);
+  });
+
+  it('marks a translation made from another version of the original as outdated', () => {
+    const source = zh('- a\n- { title: t, reason: r }');
+    const current = translate(source, '0123456789ab');
+    expect(current.ok && current.value.outdated).toBe(undefined);
+    expect(translate(source, 'ffffffffffff')).toMatchObject({ ok: true, value: { outdated: true } });
   });
 });
 

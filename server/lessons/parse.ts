@@ -4,6 +4,7 @@
  * Every problem is collected with its line, so an author sees them all at once.
  */
 import type { Tokens } from 'marked';
+import { z } from 'zod';
 import { normalizeImageRef } from '../engine-state/image-ref';
 import { CHECK_SCHEMAS, CHECK_TYPES, isCheckType, type Check } from '../protocol/checks';
 import type { LessonIssue, LessonResult } from './issues';
@@ -48,7 +49,13 @@ export type ParseOptions = {
 };
 
 /** A translation follows its original's conditions, so it is selected for the same machine. */
-export type TranslationOptions = Pick<ParseOptions, 'features'>;
+export type TranslationOptions = Pick<ParseOptions, 'features'> & {
+  /** The original file's digest now (sourceDigest); a translation made from another is outdated. */
+  originalDigest?: string;
+};
+
+/** How a translation names the English it was made from: the first 12 hex digits of its sha256. */
+export const DIGEST_LENGTH = 12;
 
 export function parseLesson(source: string, file: string, options: ParseOptions = {}): LessonResult<Lesson> {
   const issues: LessonIssue[] = [];
@@ -147,7 +154,7 @@ export function parseTranslation(source: string, file: string, original: Lesson,
   const front = TranslationFrontMatter.safeParse(yaml.value ?? {});
   if (yaml.errors.length === 0 && !front.success) {
     for (const { line, message } of locateIssues(yaml, [], front.error.issues, Object.keys(TranslationFrontMatter.shape))) {
-      report(line, `front matter: ${message} (a translation overrides only title and summary)`);
+      report(line, `front matter: ${message} (a translation gives title, summary and source)`);
     }
   }
 
@@ -183,19 +190,62 @@ export function parseTranslation(source: string, file: string, original: Lesson,
     if (translated.hints.length !== step.hints.length) {
       report(translated.line, `step "${step.id}": has ${translated.hints.length} hints, the original has ${step.hints.length}`);
     }
-    steps.push({ ...step, title: translated.title, html: finishHtml(translated.parts, step.blocks, displayed), hints: translated.hints });
+    const checks = translateChecks(step, translated, (message) => report(translated.line, `step "${step.id}": ${message}`));
+    const quizzes = translateQuizzes(step, translated, (message) => report(translated.line, `step "${step.id}": ${message}`));
+    steps.push({ ...step, title: translated.title, html: finishHtml(translated.parts, step.blocks, displayed), hints: translated.hints, checks, quizzes });
   }
   if (issues.length > 0 || !front.success) return { ok: false, issues: byLine(issues) };
+  const { source: madeFrom, ...texts } = front.data;
   return {
     ok: true,
     value: {
       ...original,
-      ...front.data,
+      ...texts,
+      ...(options.originalDigest !== undefined && madeFrom !== options.originalDigest ? { outdated: true } : {}),
       locale: name!.locale,
       intro: body.intro,
       steps,
     },
   };
+}
+
+/**
+ * The original's checks with the translation's titles: one check-text entry per check, in order;
+ * a script check's entry also gives the failure text shown instead of the script's output.
+ */
+function translateChecks(step: Step, translated: DraftStep, report: (message: string) => void): Check[] {
+  if (translated.checkTextBlocks === 0 && step.checks.length > 0) {
+    report(`the original has ${step.checks.length} check(s); translate their titles in a check-text block`);
+    return step.checks;
+  }
+  if (translated.checkTexts.length !== step.checks.length) {
+    report(`check-text gives ${translated.checkTexts.length} title(s), the original's checks are ${step.checks.length}`);
+    return step.checks;
+  }
+  return step.checks.map((check, index) => {
+    const text = translated.checkTexts[index]!;
+    if (check.type !== 'script') {
+      if (text.reason !== undefined) report(`check-text entry ${index + 1}: only script checks take a "reason"`);
+      return { ...check, title: text.title };
+    }
+    if (text.reason === undefined) report(`check-text entry ${index + 1} is a script check: give { title, reason }, what a learner is shown when it fails`);
+    return { ...check, title: text.title, reason: text.reason ?? check.reason };
+  });
+}
+
+/** Translated quizzes: the original's, choice for choice, with the same right answer. */
+function translateQuizzes(step: Step, translated: DraftStep, report: (message: string) => void): Quiz[] {
+  if (translated.quizBlocks !== step.quizzes.length) {
+    report(`has ${translated.quizBlocks} quiz block(s), the original has ${step.quizzes.length}`);
+    return step.quizzes;
+  }
+  if (translated.quizzes.length !== step.quizzes.length) return step.quizzes;
+  step.quizzes.forEach((quiz, index) => {
+    const other = translated.quizzes[index]!;
+    const same = other.choices.length === quiz.choices.length && other.choices.every((choice, i) => choice.correct === quiz.choices[i]!.correct);
+    if (!same) report(`quiz ${index + 1} must have the original's ${quiz.choices.length} choices in its order, the same one correct`);
+  });
+  return translated.quizzes;
 }
 
 /** In file order, as a compiler lists them (the sort is stable within a line). */
@@ -246,6 +296,10 @@ type DraftStep = {
   quizzes: Quiz[];
   /** Quiz blocks written, valid or not: an invalid one is reported itself, not as a missing check. */
   quizBlocks: number;
+  /** A translation's check titles (and script failure texts), in the original's check order. */
+  checkTexts: CheckText[];
+  /** check-text blocks written, valid or not (an invalid one is reported itself). */
+  checkTextBlocks: number;
 };
 
 const BLOCK_KINDS: readonly string[] = ['run', 'copy', 'solution', 'wrong'];
@@ -278,8 +332,13 @@ function parseBody(body: string, firstLine: number, nodes: number, report: Repor
           report(tokenLine, 'hint, check, quiz, run, copy, solution and wrong blocks belong inside a step (after a "## " heading)');
           continue;
         }
-        if (role === 'translation' && (info.special === 'check' || info.special === 'quiz' || info.kind === 'solution' || info.kind === 'wrong')) {
-          report(tokenLine, `${info.special ?? info.kind} blocks come from the original lesson; remove this one from the translation`);
+        if (role === 'translation' && (info.special === 'check' || info.kind === 'solution' || info.kind === 'wrong')) {
+          const instead = info.special === 'check' ? ' (translate its titles in a check-text block)' : '';
+          report(tokenLine, `${info.special ?? info.kind} blocks come from the original lesson; remove this one from the translation${instead}`);
+          continue;
+        }
+        if (role === 'original' && info.special === 'check-text') {
+          report(tokenLine, 'check-text blocks belong in translations; an original gives its titles in its check blocks');
           continue;
         }
         if (info.special === 'hint') {
@@ -287,6 +346,9 @@ function parseBody(body: string, firstLine: number, nodes: number, report: Repor
           step.hints.push(renderMarkdown(code.text));
         } else if (info.special === 'check') {
           step.checks.push(...parseChecks(code.text, tokenLine + 1, step.checks.length, nodes, report));
+        } else if (info.special === 'check-text') {
+          step.checkTextBlocks++;
+          step.checkTexts.push(...parseCheckTexts(code.text, tokenLine + 1, report));
         } else if (info.special === 'quiz') {
           step.quizBlocks++;
           const quiz = parseQuiz(code.text, tokenLine + 1, report);
@@ -314,7 +376,7 @@ function startStep(heading: string, line: number, steps: DraftStep[], report: Re
     id = `step-${steps.length + 1}`;
   }
   if (steps.some((step) => step.id === id)) report(line, `two steps have the id "${id}"; give one an explicit {#id}`);
-  return { id, title, line, parts: [], blocks: [], hints: [], checks: [], quizzes: [], quizBlocks: 0 };
+  return { id, title, line, parts: [], blocks: [], hints: [], checks: [], quizzes: [], quizBlocks: 0, checkTexts: [], checkTextBlocks: 0 };
 }
 
 export function slugify(title: string): string {
@@ -326,13 +388,13 @@ export function slugify(title: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-type Info = { lang: string; kind?: BlockKind; special?: 'hint' | 'check' | 'quiz'; node: string };
+type Info = { lang: string; kind?: BlockKind; special?: 'hint' | 'check' | 'check-text' | 'quiz'; node: string };
 
 /** "sh run node=node2" -> language, kind and node; unknown words are errors, not ignored. */
 function parseInfo(text: string, nodes: number, report: (message: string) => void): Info {
   const [lang = '', ...words] = text.trim().split(/\s+/);
   const info: Info = { lang, node: 'node1' };
-  if (lang === 'hint' || lang === 'check' || lang === 'quiz') info.special = lang;
+  if (lang === 'hint' || lang === 'check' || lang === 'check-text' || lang === 'quiz') info.special = lang;
   if (BLOCK_KINDS.includes(lang)) {
     report(`put the language first: "\`\`\`sh ${text.trim()}"`);
     return info;
@@ -388,6 +450,29 @@ function parseChecks(text: string, firstLine: number, before: number, nodes: num
     checks.push(check);
   });
   return checks;
+}
+
+const CheckTextEntry = z.union([
+  z.string().trim().min(1).transform((title) => ({ title, reason: undefined as string | undefined })),
+  z.strictObject({ title: z.string().trim().min(1), reason: z.string().trim().min(1) }),
+]);
+type CheckText = z.infer<typeof CheckTextEntry>;
+
+/** A translation's ```check-text block: a YAML list of titles, or { title, reason } for scripts. */
+function parseCheckTexts(text: string, firstLine: number, report: Report): CheckText[] {
+  const yaml = new YamlSource(text, firstLine);
+  yaml.errors.forEach(({ line, message }) => report(line, `check-text block: ${message}`));
+  if (yaml.errors.length > 0) return [];
+  if (!Array.isArray(yaml.value) || yaml.value.length === 0) {
+    report(firstLine, 'a check-text block is a YAML list: one title per check of the original, in order');
+    return [];
+  }
+  return yaml.value.flatMap((item: unknown, index) => {
+    const entry = CheckTextEntry.safeParse(item);
+    if (entry.success) return [entry.data];
+    report(yaml.lineAt([index]), `check-text entry ${index + 1}: a title, or { title, reason } for a script check`);
+    return [];
+  });
 }
 
 // ---- HTML ---------------------------------------------------------------------------------

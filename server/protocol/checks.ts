@@ -201,6 +201,8 @@ const ScriptCheck = z.strictObject({
   type: z.literal('script'),
   /** A shell snippet run on the node: exit 0 passes; otherwise its output is the reason shown. */
   run: z.string().min(1),
+  /** Shown instead of the script's output when it fails: how a translation words the reason. */
+  reason: z.string().min(1).optional(),
   timeout: Duration.default('10s'),
 });
 

@@ -105,6 +105,8 @@ export type FrontMatter = z.infer<typeof FrontMatter>;
 export const TranslationFrontMatter = z.strictObject({
   title: z.string().min(1).optional(),
   summary: z.string().min(1).optional(),
+  /** Which English it was made from: the first 12 hex digits of the original file's sha256. */
+  source: z.string().regex(/^[0-9a-f]{12}$/, 'the first 12 hex digits of the sha256 of the original file (sha256sum FILE | cut -c1-12)'),
 });
 
 export const Lesson = FrontMatter.extend({
@@ -112,6 +114,8 @@ export const Lesson = FrontMatter.extend({
   locale: z.string(),
   /** Sanitized HTML of the prose before the first step. */
   intro: z.string(),
+  /** A translation made from an earlier version of its original (see TranslationFrontMatter.source). */
+  outdated: z.boolean().optional(),
   steps: z.array(Step),
 });
 export type Lesson = z.infer<typeof Lesson>;
