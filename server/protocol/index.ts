@@ -2,6 +2,7 @@ export * from './errors';
 export * from './explorer';
 export * from './flow-control';
 export * from './lessons';
+export * from './locale';
 export * from './messages';
 export * from './nodes';
 export * from './format';

@@ -120,7 +120,7 @@ export const Lesson = FrontMatter.extend({
 });
 export type Lesson = z.infer<typeof Lesson>;
 
-export const ORIGINAL_LOCALE = 'en';
+export { ORIGINAL_LOCALE } from './locale';
 
 /** A quiz's answer as the learner gave it: which choice of which quiz of which step. */
 export type QuizAnswer = { stepId: string; quiz: number; choice: number };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Lesson, Slug } from './lesson-model';
+import { Locale } from './locale';
 
 /** Locales the page offers; a lesson is shown in one when a translation exists. */
 export const LESSON_LOCALES = ['en', 'zh'] as const;
@@ -49,6 +50,8 @@ export const LessonSelectMessage = z.object({
   stepId: Slug,
   /** The learner has just opened the lesson (not a step change or a reconnection): check its start state again. */
   opened: z.boolean().optional(),
+  /** The page's language: check titles, reasons and the server's notices are worded in it from now on (absent: as before, English at first). */
+  locale: Locale.optional(),
 });
 export const CheckNowMessage = z.object({ type: z.literal('check-now') });
 export const LessonResetMessage = z.object({ type: z.literal('lesson-reset'), lessonId: Slug });
