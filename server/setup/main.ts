@@ -25,7 +25,7 @@ async function installSystemPackages(config: Config, forTests: boolean): Promise
   if (!engineGiven) wanted.push(REQUIREMENTS.engine, REQUIREMENTS.iptables, REQUIREMENTS.kmod, REQUIREMENTS.btrfs);
   // debootstrap only matters where apt exists; elsewhere images come from a registry.
   if (hasCommand('apt-get')) wanted.push(REQUIREMENTS.debootstrap);
-  if (forTests) wanted.push(REQUIREMENTS.chromium);
+  if (forTests) wanted.push(REQUIREMENTS.chromium, REQUIREMENTS.cjkFont);
   const absent = missing(wanted);
   if (absent.length === 0) say('Debian packages: all present');
   else installWithApt(absent, say);

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { installMessage, missing, REQUIREMENTS } from './system';
+import { hasCommand, installMessage, missing, REQUIREMENTS } from './system';
 
 describe('system requirements', () => {
   it('lists only what is absent', () => {
     const present = (command: string) => command === 'dockerd';
     expect(missing([REQUIREMENTS.engine, REQUIREMENTS.chromium], present)).toEqual([REQUIREMENTS.chromium]);
+  });
+  it('looks for a package of data by its file', () => {
+    expect(missing([REQUIREMENTS.cjkFont], () => false)).toEqual([REQUIREMENTS.cjkFont]);
+    expect(hasCommand('/')).toBe(true);
+    expect(hasCommand('/no/such/font.ttc')).toBe(false);
   });
   it('says exactly what to install', () => {
     const text = installMessage([REQUIREMENTS.engine, REQUIREMENTS.debootstrap]);

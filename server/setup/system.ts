@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export interface Requirement {
-  /** A program whose presence means the requirement is met. */
+  /** A program (or, for packages of data such as fonts, an absolute path) whose presence means the requirement is met. */
   command: string;
   /** The Debian package that provides it. */
   aptPackage: string;
@@ -21,9 +21,15 @@ export const REQUIREMENTS = {
   kmod: { command: 'modprobe', aptPackage: 'kmod', why: 'to load the kernel\'s IPVS module, which a swarm\'s routing mesh needs' },
   debootstrap: { command: 'debootstrap', aptPackage: 'debootstrap', why: 'to build the Debian base image offline' },
   chromium: { command: 'chromium', aptPackage: 'chromium', why: 'for the end-to-end tests and benchmarks' },
+  cjkFont: {
+    command: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+    aptPackage: 'fonts-noto-cjk',
+    why: "so that the browser tests' screenshots of the Chinese pages show characters, not boxes",
+  },
 } satisfies Record<string, Requirement>;
 
 export function hasCommand(command: string): boolean {
+  if (path.isAbsolute(command)) return existsSync(command);
   const dirs = (process.env.PATH ?? '').split(':').concat('/usr/sbin', '/sbin', '/usr/bin');
   return dirs.some((dir) => dir !== '' && existsSync(path.join(dir, command)));
 }
