@@ -21,6 +21,7 @@ import {
   QuizAnswerMessage,
   VerdictsMessage,
 } from './lessons';
+import { Locale } from './locale';
 import { NodeAddMessage, NodeRemoveMessage, NodesMessage } from './nodes';
 import {
   BroadcastMessage,
@@ -55,6 +56,9 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), channel, bytes: z.number().int().positive() }),
   z.object({ type: z.literal('restart-shell'), channel }),
   z.object({ type: z.literal('reset-sandbox') }),
+  // the page's language, sent after each welcome and whenever the learner switches: every text
+  // the server writes for this learner (reasons, progress, summaries) is worded in it from then on
+  z.object({ type: z.literal('locale'), locale: Locale }),
   // nodes: start one more node, remove one (never node1)
   NodeAddMessage,
   NodeRemoveMessage,
