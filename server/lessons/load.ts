@@ -84,7 +84,7 @@ export async function loadLessons(directory: string, options: LoadOptions = {}):
     }
     (translations[locale] ??= []).push(result.value);
     if (result.value.outdated) {
-      outdated.push({ file: display(name), line: 1, message: `translated from an earlier version of ${original.id}: review it against the English, then set source: ${originalDigest}` });
+      outdated.push({ file: display(name), line: 1, message: `translated from an earlier version of ${original.id}: review it against the English, then set source: "${originalDigest}"` });
     }
   }
 

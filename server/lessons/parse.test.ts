@@ -400,6 +400,11 @@ choices:
     expect(current.ok && current.value.outdated).toBe(undefined);
     expect(translate(source, 'ffffffffffff')).toMatchObject({ ok: true, value: { outdated: true } });
   });
+
+  it('asks for quotes around a source of digits only, which YAML reads as a number', () => {
+    const unquoted = zh('- a\n- { title: t, reason: r }').replace('source: 0123456789ab', 'source: 012345678901');
+    expect(issuesOf(unquoted)).toEqual([expect.stringContaining('put the digits in quotes')]);
+  });
 });
 
 describe('quizzes and "your turn" steps', () => {

@@ -106,7 +106,11 @@ export const TranslationFrontMatter = z.strictObject({
   title: z.string().min(1).optional(),
   summary: z.string().min(1).optional(),
   /** Which English it was made from: the first 12 hex digits of the original file's sha256. */
-  source: z.string().regex(/^[0-9a-f]{12}$/, 'the first 12 hex digits of the sha256 of the original file (sha256sum FILE | cut -c1-12)'),
+  source: z
+    .string({
+      error: (issue) => (typeof issue.input === 'number' ? 'a string: put the digits in quotes (source: "012345678901"), or YAML reads them as a number' : undefined),
+    })
+    .regex(/^[0-9a-f]{12}$/, 'the first 12 hex digits of the sha256 of the original file (sha256sum FILE | cut -c1-12)'),
 });
 
 export const Lesson = FrontMatter.extend({
