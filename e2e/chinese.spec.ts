@@ -1,0 +1,93 @@
+/**
+ * Slipway in Chinese, end to end: a browser whose language is Chinese gets every screen it
+ * opens in Chinese on its first visit (the lesson catalog, a lesson, a failing check's reason
+ * from the server, the explorer and what a command changed), with no English left in the UI.
+ */
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures';
+import { openSandbox, run } from './support/terminal';
+
+const FIRST = 'images-and-containers';
+const CJK = /[\u4e00-\u9fff]/;
+
+/**
+ * The page's own words, without what the learner or the engine wrote: the terminal, code
+ * (commands, names, output), and the explorer's object names and ids.
+ */
+async function uiTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const skipped = 'code, pre, kbd, .xterm, [data-testid="terminal"], [data-raw]';
+    const texts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node instanceof Element) {
+        if (node.closest(skipped)) continue;
+        for (const attribute of ['aria-label', 'title', 'placeholder']) {
+          const value = node.getAttribute(attribute);
+          if (value) texts.push(value);
+        }
+        continue;
+      }
+      const parent = node.parentElement;
+      if (!parent || parent.closest(skipped) || !parent.checkVisibility()) continue;
+      const text = node.textContent?.trim();
+      if (text) texts.push(text);
+    }
+    return texts;
+  });
+}
+
+/** Two English words in a row with no Chinese beside them: a string the catalog missed. */
+async function expectNoEnglish(page: Page, where: string): Promise<void> {
+  const english = (await uiTexts(page)).filter((text) => /\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b/.test(text) && !CJK.test(text));
+  expect(english, `English left on ${where}`).toEqual([]);
+}
+
+test('a Chinese browser gets the catalog, a lesson, a failing reason and the explorer in Chinese', async ({ slipway, browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await openSandbox(page, slipway.url);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+
+  // The first screen: the catalog, every lesson in Chinese.
+  const first = page.getByTestId('lesson-item').and(page.locator(`[data-lesson-id="${FIRST}"]`));
+  await expect(first).toContainText('镜像、容器');
+  await expect(page.getByTestId('lesson-item').filter({ hasNotText: CJK })).toHaveCount(0);
+  await expectNoEnglish(page, 'the first screen');
+  await page.screenshot({ path: test.info().outputPath('catalog.png') });
+
+  // A lesson: its steps and check titles come from the translation.
+  await first.click();
+  const step = page.getByTestId('step');
+  await expect(step).toHaveAttribute('data-step-id', 'version');
+  await expect(step).toContainText('与引擎对话');
+  for (let index = 0; index < 4; index++) await page.getByTestId('step-next').click();
+  await expect(step).toHaveAttribute('data-step-id', 'list-containers');
+
+  // A failing check: the server words its reason in Chinese, naming the command as typed.
+  // Typed as is: the shell integration records exactly this command line.
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('docker ps\n');
+  const reason = page.getByTestId('check-reason');
+  await expect(reason).toContainText('docker ps', { timeout: 30_000 });
+  await expect(reason).toContainText(CJK);
+  await expect(page.getByTestId('check')).toHaveAttribute('data-passed', 'false');
+  await expectNoEnglish(page, 'a lesson with a failing check');
+  await page.screenshot({ path: test.info().outputPath('lesson.png') });
+
+  // The explorer, and the line that says what the command changed.
+  await run(page, 'docker run -d --name web nginx', undefined, 90_000);
+  await expect(page.getByTestId('explorer').locator('[data-testid="explorer-container"][data-name="web"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('command-diff')).toContainText(CJK);
+  await expectNoEnglish(page, 'the explorer');
+  await page.screenshot({ path: test.info().outputPath('explorer.png') });
+
+  // The switch: English at once, and kept after a reload.
+  await page.getByTestId('locale').filter({ hasText: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await run(page, 'docker rm -f web');
+  await context.close();
+});
