@@ -113,6 +113,8 @@ export const LessonSummary = z.object({
   completedSteps: z.number().int(),
   /** The module it belongs to (lesson-model.ts MODULES); absent from older servers. */
   module: z.string().default(''),
+  /** Its title and summary come from a translation made from an earlier version of the original (Lesson.outdated). */
+  outdated: z.boolean().optional(),
 });
 export type LessonSummary = z.infer<typeof LessonSummary>;
 
