@@ -10,6 +10,8 @@ import {
   parseServerMessage,
   WS_PATH,
   type ClientMessage,
+  type ErrorCode,
+  type Locale,
   type NodeInfo,
   type ServerMessage,
 } from './protocol';
@@ -21,7 +23,8 @@ import {
   type StopScreen,
   type StoppedState,
 } from './reconnect';
-import { sessionEndingMessage, withNotice, type Notice } from './notices';
+import { localizedError } from './i18n/catalog';
+import { sessionEnding, withNotice, type Notice } from './notices';
 
 export type Status = 'connecting' | 'starting' | 'ready' | 'reconnecting' | StoppedState;
 
@@ -42,12 +45,20 @@ function defaultUrl(): string {
   return `${scheme}//${location.host}${WS_PATH}`;
 }
 
+export interface ConnectionOptions {
+  /** The page's language, told to the server after each welcome. */
+  locale: () => Locale;
+  url?: string;
+}
+
 export class Connection {
   status = $state<Status>('connecting');
-  /** Start-up progress, in the server's words. */
+  /** Start-up progress, in the server's words (in the page's language once it has been told). */
   detail = $state<string | undefined>();
-  /** Why the app is reconnecting, when the server said. */
-  reconnectNote = $state<string | undefined>();
+  /** Whether the sandbox starting is a reset one. */
+  resetting = $state(false);
+  /** Why the app is reconnecting, when the close said. */
+  reconnectReason = $state<ErrorCode | undefined>();
   /** Set when the learner must act before anything else happens. */
   stopScreen = $state.raw<StopScreen | undefined>();
   notices = $state<Notice[]>([]);
@@ -60,6 +71,7 @@ export class Connection {
   maxNodes = $state<number | undefined>();
 
   #url: string;
+  #locale: () => Locale;
   #socket: WebSocket | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -73,8 +85,9 @@ export class Connection {
     if (this.#timer !== undefined) this.#open();
   };
 
-  constructor(url: string = defaultUrl()) {
+  constructor({ locale, url = defaultUrl() }: ConnectionOptions) {
     this.#url = url;
+    this.#locale = locale;
   }
 
   start(): void {
@@ -91,7 +104,7 @@ export class Connection {
 
   /** The learner's answer to a stop screen. */
   retry(): void {
-    if (this.stopScreen?.action.kind === 'reload') {
+    if (this.stopScreen?.action === 'reload') {
       location.reload();
       return;
     }
@@ -143,6 +156,11 @@ export class Connection {
   /** Sends a feature's control message; dropped while disconnected. */
   send(message: ClientMessage): void {
     this.#send(message);
+  }
+
+  /** Tells the server the page's language (after a switch; each welcome is answered with it anyway). */
+  sendLocale(): void {
+    this.#send({ type: 'locale', locale: this.#locale() });
   }
 
   resetSandbox(): void {
@@ -209,7 +227,7 @@ export class Connection {
       return;
     }
     this.status = 'reconnecting';
-    this.reconnectNote = decision.note;
+    this.reconnectReason = decision.reason;
     this.#timer = setTimeout(() => this.#open(), backoffDelay(this.#attempt++));
   }
 
@@ -217,7 +235,7 @@ export class Connection {
     this.stopScreen = screen;
     this.status = screen.state;
     this.detail = undefined;
-    this.reconnectNote = undefined;
+    this.reconnectReason = undefined;
     this.notices = [];
   }
 
@@ -236,6 +254,8 @@ export class Connection {
     switch (message.type) {
       case 'welcome':
         this.isolated = message.isolated;
+        // The server words its texts (progress, reasons, summaries) in the page's language from now on.
+        this.sendLocale();
         return;
       case 'sandbox':
         if (isStoppedState(message.state)) {
@@ -244,9 +264,8 @@ export class Connection {
           this.#ready();
         } else {
           this.status = 'starting';
-          this.detail =
-            message.detail ??
-            (message.state === 'resetting' ? 'Resetting your sandbox…' : 'Starting your sandbox…');
+          this.detail = message.detail;
+          this.resetting = message.state === 'resetting';
         }
         return;
       case 'terminal': {
@@ -275,13 +294,13 @@ export class Connection {
         return;
       }
       case 'error':
-        this.#notify({ code: message.code, message: message.message, tone: 'error' });
+        this.#notify({ code: message.code, text: localizedError(message.code, message.message), tone: 'error' });
         return;
       case 'notice':
-        this.#notify({ code: message.code, message: message.message, tone: 'info' });
+        this.#notify({ code: message.code, text: localizedError(message.code, message.message), tone: 'info' });
         return;
       case 'session-ending':
-        this.#notify({ code: 'SESSION_LIFETIME_ENDED', message: sessionEndingMessage(message.inMs), tone: 'info' });
+        this.#notify({ code: 'SESSION_LIFETIME_ENDED', text: sessionEnding(message.inMs), tone: 'info' });
         return;
     }
   }
@@ -293,7 +312,8 @@ export class Connection {
   #ready(): void {
     this.status = 'ready';
     this.detail = undefined;
-    this.reconnectNote = undefined;
+    this.resetting = false;
+    this.reconnectReason = undefined;
     this.#attempt = 0;
   }
 

@@ -15,6 +15,8 @@ import {
   tasksByNode,
   unpublishedPorts,
 } from './explorer-model';
+import { en } from './i18n/en';
+import { zh } from './i18n/zh';
 import type { NodeView, ServiceView, SwarmView } from './protocol';
 
 describe('explorer model', () => {
@@ -33,8 +35,9 @@ describe('explorer model', () => {
   it('formats sizes and change labels', () => {
     expect(formatSize(187_654_321)).toBe('188 MB');
     expect(formatSize(4_200)).toBe('4.2 KB');
-    expect(changeLabel('+')).toBe('created by the last command');
-    expect(changeLabel(undefined)).toBeUndefined();
+    expect(changeLabel('+', en)).toBe('created by the last command');
+    expect(changeLabel(undefined, en)).toBeUndefined();
+    expect(changeLabel('-', zh)).toBe('被上一条命令删除');
     expect(removedNames([{ op: '-', kind: 'container', name: 'old' }, { op: '+', kind: 'container', name: 'web' }], 'container')).toEqual(['old']);
   });
 });
@@ -61,7 +64,8 @@ describe('failing checks', () => {
     expect(checksAbout(failing, 'network', 'web')).toHaveLength(0);
     expect(checksAbout(failing, 'image', ['nginx:1.27', 'nginx:latest'])).toHaveLength(1);
     expect(checksAbout(failing, 'network', 'app')).toHaveLength(0);
-    expect(checkLabel(checksAbout(failing, 'container', 'web'))).toBe('check: Create container web');
+    expect(checkLabel(checksAbout(failing, 'container', 'web'), en)).toBe('check: Create container web');
+    expect(checkLabel(checksAbout(failing, 'container', 'web'), zh)).toBe('检查：Create container web');
   });
 });
 
@@ -87,8 +91,8 @@ describe('swarm', () => {
   const service: ServiceView = { id: 's', name: 'web', image: 'nginx', mode: 'replicated', replicas: 3, running: 2, ports: [], networks: [], tasks: [] };
 
   it('counts replicas as docker service ls does', () => {
-    expect(replicasLabel(service)).toBe('2/3');
-    expect(replicasLabel({ ...service, mode: 'global', replicas: undefined, tasks: [task('a', 'node1'), task('b', 'node2')] })).toBe('2/2 (global)');
+    expect(replicasLabel(service, en)).toBe('2/3');
+    expect(replicasLabel({ ...service, mode: 'global', replicas: undefined, tasks: [task('a', 'node1'), task('b', 'node2')] }, en)).toBe('2/2 (global)');
   });
 
   it('opens a service’s published ports on the nodes running its tasks', () => {
@@ -119,9 +123,10 @@ describe('swarm', () => {
     const members = [{ hostname: 'node1', role: 'manager' as const, state: 'ready', availability: 'active', leader: true }];
     const view = (name: string, manager: boolean): NodeView => ({ node: name, containers: [], images: [], networks: [], volumes: [], swarm: { manager, nodes: [], services: [] } });
     const found = [{ via: 'node1', swarm: { manager: true, nodes: [...members, { ...members[0]!, hostname: 'node2', role: 'worker' as const, leader: false }], services: [] } }];
-    expect(swarmNote(view('node1', true), found)).toBeUndefined();
-    expect(swarmNote(view('node2', false), found)).toBe('Worker in the swarm shown under node1.');
-    expect(swarmNote(view('node3', false), found)).toBe('Worker in a swarm: only its managers list its nodes and services.');
-    expect(swarmNote({ node: 'node4', containers: [], images: [], networks: [], volumes: [] }, found)).toBeUndefined();
+    expect(swarmNote(view('node1', true), found, en)).toBeUndefined();
+    expect(swarmNote(view('node2', false), found, en)).toBe('Worker in the swarm shown under node1.');
+    expect(swarmNote(view('node3', false), found, en)).toBe('Worker in a swarm: only its managers list its nodes and services.');
+    expect(swarmNote(view('node2', false), found, zh)).toBe('集群的工作节点，该集群显示在 node1 下。');
+    expect(swarmNote({ node: 'node4', containers: [], images: [], networks: [], volumes: [] }, found, en)).toBeUndefined();
   });
 });

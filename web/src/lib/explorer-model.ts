@@ -2,6 +2,7 @@
  * Pure helpers for the explorer panel: labels for ports, sizes and statuses, the preview link
  * of a published port, and the swarms the nodes form with their services' tasks per node.
  */
+import type { Messages } from './i18n/catalog';
 import {
   formatSize,
   NODE_NAME,
@@ -42,8 +43,8 @@ export { formatSize };
 export const portHref = (node: string, hostPort: number) => previewPath(node, hostPort);
 
 /** Words for the highlight a change gives an object, for screen readers. */
-export function changeLabel(op: Change['op'] | undefined): string | undefined {
-  return op === '+' ? 'created by the last command' : op === '~' ? 'changed by the last command' : op === '-' ? 'removed by the last command' : undefined;
+export function changeLabel(op: Change['op'] | undefined, t: Messages): string | undefined {
+  return op === '+' ? t.explorer.created : op === '~' ? t.explorer.changed : op === '-' ? t.explorer.removed : undefined;
 }
 
 /** Objects the last command removed, which the lists no longer hold, to show them struck through. */
@@ -66,8 +67,8 @@ export function checksAbout(failing: readonly FailingCheck[], kind: CheckSubject
 }
 
 /** Words for the mark a failing check gives an element, for screen readers. */
-export function checkLabel(checks: readonly FailingCheck[]): string {
-  return checks.map((check) => `check: ${check.title}`).join('; ');
+export function checkLabel(checks: readonly FailingCheck[], t: Messages): string {
+  return checks.map((check) => t.explorer.check(check.title)).join('; ');
 }
 
 /** A swarm as its managers see it, once however many of the session's nodes manage it. */
@@ -122,20 +123,21 @@ export function tasksByNode(tasks: readonly TaskView[]): TaskGroup[] {
 }
 
 /** A service's replicas as `docker service ls` shows them: running/desired, and the mode when global. */
-export function replicasLabel(service: ServiceView): string {
+export function replicasLabel(service: ServiceView, t: Messages): string {
   const label = `${service.running}/${service.replicas ?? service.tasks.length}`;
-  return service.mode === 'global' ? `${label} (global)` : label;
+  return service.mode === 'global' ? t.explorer.global(label) : label;
 }
 
 /**
  * A line under a node's heading when its swarm is shown under another node (another manager
  * reports it) or not at all (a worker's swarm has no manager among the session's nodes).
  */
-export function swarmNote(node: NodeView, found: readonly Cluster[]): string | undefined {
+export function swarmNote(node: NodeView, found: readonly Cluster[], t: Messages): string | undefined {
   if (!node.swarm || found.some((cluster) => cluster.via === node.node)) return undefined;
-  const role = node.swarm.manager ? 'Manager' : 'Worker';
+  const { manager } = node.swarm;
   const shown = found.find((cluster) => cluster.swarm.nodes.some((member) => member.hostname === node.node));
-  return shown ? `${role} in the swarm shown under ${shown.via}.` : `${role} in a swarm: only its managers list its nodes and services.`;
+  if (shown) return manager ? t.explorer.managerShownUnder(shown.via) : t.explorer.workerShownUnder(shown.via);
+  return manager ? t.explorer.managerAlone : t.explorer.workerAlone;
 }
 
 /**

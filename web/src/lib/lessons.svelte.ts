@@ -4,7 +4,9 @@
  * progress over the WebSocket (see server/protocol/lessons.ts).
  */
 import { failingChecks } from './explorer-model';
+import { localizedError, type Localized } from './i18n/catalog';
 import {
+  isErrorCode,
   LessonDetail,
   LessonList,
   LESSONS_API,
@@ -12,6 +14,7 @@ import {
   type ClientMessage,
   type LessonList as LessonListData,
   type LessonSummary,
+  type Locale,
   type ServerMessage,
   type StartAction,
 } from './protocol';
@@ -22,15 +25,10 @@ export type QuizAnswer = LessonDetail['progress']['quizAnswers'][number];
 /** What the open lesson's start state asks to remove, or what could not be removed. */
 export type StartPlan = { lessonId: string; actions: StartAction[]; failures: string[] };
 
-const LOCALE_KEY = 'slipway.locale';
-
 export class Lessons {
   list = $state.raw<LessonSummary[]>([]);
-  error = $state<string | undefined>();
-  locale = $state(readLocale());
+  error = $state.raw<Localized | undefined>();
   lesson = $state.raw<Lesson | undefined>();
-  /** Locales the open lesson can be read in. */
-  locales = $state.raw<string[]>([]);
   stepIndex = $state(0);
   completed = $state.raw<string[]>([]);
   verdicts = $state.raw<StepVerdicts | undefined>();
@@ -48,7 +46,11 @@ export class Lessons {
   /** Opened since the last lesson-select. */
   #opened = false;
 
-  constructor(private readonly send: (message: ClientMessage) => void) {}
+  /** `locale` is the page's language: lessons are fetched, and checks worded, in it. */
+  constructor(
+    private readonly send: (message: ClientMessage) => void,
+    private readonly locale: () => Locale,
+  ) {}
 
   /** Verdicts and progress from the server. */
   handle(message: ServerMessage): void {
@@ -67,7 +69,7 @@ export class Lessons {
   }
 
   async loadList(): Promise<void> {
-    const list = await this.#fetch(`${LESSONS_API}?locale=${this.locale}`, LessonList);
+    const list = await this.#fetch(`${LESSONS_API}?locale=${this.locale()}`, LessonList);
     if (list) {
       this.list = list.lessons;
       this.modules = list.modules;
@@ -76,11 +78,10 @@ export class Lessons {
   }
 
   async open(id: string): Promise<void> {
-    const detail = await this.#fetch(`${LESSONS_API}/${encodeURIComponent(id)}?locale=${this.locale}`, LessonDetail);
+    const detail = await this.#fetch(`${LESSONS_API}/${encodeURIComponent(id)}?locale=${this.locale()}`, LessonDetail);
     if (!detail) return;
     const sameLesson = this.lesson?.id === detail.lesson.id;
     this.lesson = detail.lesson;
-    this.locales = detail.locales;
     this.completed = detail.progress.completedSteps;
     this.quizAnswers = detail.progress.quizAnswers;
     if (!sameLesson) {
@@ -112,7 +113,13 @@ export class Lessons {
   selectCurrent(): void {
     if (!this.lesson || !this.step) return;
     // The first selection after opening asks the server to compare the nodes with the lesson's start state.
-    this.send({ type: 'lesson-select', lessonId: this.lesson.id, stepId: this.step.id, ...(this.#opened ? { opened: true } : {}) });
+    this.send({
+      type: 'lesson-select',
+      lessonId: this.lesson.id,
+      stepId: this.step.id,
+      locale: this.locale(),
+      ...(this.#opened ? { opened: true } : {}),
+    });
     this.#opened = false;
   }
 
@@ -149,9 +156,8 @@ export class Lessons {
     this.stepIndex = 0;
   }
 
-  async setLocale(locale: string): Promise<void> {
-    this.locale = locale;
-    localStorage.setItem(LOCALE_KEY, locale);
+  /** After a switch of language: the catalog and the open lesson in the new one (which selects its step again). */
+  async reload(): Promise<void> {
     await this.loadList();
     if (this.lesson) await this.open(this.lesson.id);
   }
@@ -161,28 +167,23 @@ export class Lessons {
       const response = await fetch(url);
       const body: unknown = await response.json();
       if (!response.ok) {
-        this.error = (body as { message?: string }).message ?? `HTTP ${response.status}`;
+        const { error: code, message } = body as { error?: string; message?: string };
+        const { status } = response;
+        this.error = code && isErrorCode(code) ? localizedError(code, message) : (t) => message ?? t.lessons.httpError(status);
         return undefined;
       }
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
-        this.error = 'The lesson could not be read.';
+        this.error = (t) => t.lessons.unreadable;
         return undefined;
       }
       this.error = undefined;
       return parsed.data;
     } catch (error) {
-      this.error = `Lessons are unavailable (${(error as Error).message}).`;
+      const why = (error as Error).message;
+      this.error = (t) => t.lessons.unavailable(why);
       return undefined;
     }
-  }
-}
-
-function readLocale(): string {
-  try {
-    return localStorage.getItem(LOCALE_KEY) ?? 'en';
-  } catch {
-    return 'en';
   }
 }
 

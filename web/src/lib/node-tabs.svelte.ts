@@ -4,6 +4,7 @@
  * Connection's (the server's `nodes` message).
  */
 import type { Connection } from './connection.svelte';
+import type { Messages } from './i18n/catalog';
 import { addNodeBlocked, nextNode, nodeTabs, runState, shownNode, tabBefore, type RunState } from './nodes';
 import { FIRST_NODE } from './protocol';
 
@@ -17,9 +18,13 @@ export class NodeTabs {
   readonly tabs = $derived.by(() => nodeTabs(this.connection.nodes, this.#ready));
   readonly shown = $derived(shownNode(this.tabs, [this.selected, this.#previous]));
   /** Why "+ Add node" does nothing now, or undefined when it adds one. */
-  readonly addBlocked = $derived.by(() => addNodeBlocked(this.tabs, this.connection.maxNodes, this.#ready));
+  readonly addBlocked = $derived.by(() => addNodeBlocked(this.tabs, this.connection.maxNodes, this.#ready, this.t()));
 
-  constructor(private readonly connection: Connection) {}
+  /** `t` is the page's catalog, read where the reasons are worded. */
+  constructor(
+    private readonly connection: Connection,
+    private readonly t: () => Messages,
+  ) {}
 
   select(node: string): void {
     this.#previous = this.shown;
@@ -41,6 +46,6 @@ export class NodeTabs {
 
   /** Whether a command can be typed into `node`'s shell now; reactive where it is read. */
   runState(node: string): RunState {
-    return runState(node, this.tabs, this.connection.shells, this.#ready);
+    return runState(node, this.tabs, this.connection.shells, this.#ready, this.t());
   }
 }

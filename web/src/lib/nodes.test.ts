@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addNodeBlocked, nextNode, nodeTabs, removable, runLabel, runState, shownNode, tabBefore } from './nodes';
+import { en } from './i18n/en';
+import { zh } from './i18n/zh';
 import type { NodeInfo } from './protocol';
 
 const tabs: NodeInfo[] = [
@@ -36,11 +38,11 @@ describe('node tabs', () => {
   });
 
   it('allow adding a node below the maximum, in a ready sandbox', () => {
-    expect(addNodeBlocked(tabs, 9, true)).toBeUndefined();
-    expect(addNodeBlocked(tabs, 5, true)).toBe('Your session holds at most 5 nodes: remove one to add another.');
-    expect(addNodeBlocked(tabs, 9, false)).toBe('Your sandbox is not ready yet.');
-    expect(addNodeBlocked(tabs, undefined, true)).toBe('Your sandbox is not ready yet.');
-    expect(addNodeBlocked(tabs.slice(0, 1), 1, true)).toBe('Your session holds at most 1 node: remove one to add another.');
+    expect(addNodeBlocked(tabs, 9, true, en)).toBeUndefined();
+    expect(addNodeBlocked(tabs, 5, true, en)).toBe('Your session holds at most 5 nodes: remove one to add another.');
+    expect(addNodeBlocked(tabs, 9, false, en)).toBe('Your sandbox is not ready yet.');
+    expect(addNodeBlocked(tabs, undefined, true, en)).toBe('Your sandbox is not ready yet.');
+    expect(addNodeBlocked(tabs.slice(0, 1), 1, true, en)).toBe('Your session holds at most 1 node: remove one to add another.');
   });
 });
 
@@ -48,27 +50,29 @@ describe('running a command on a node', () => {
   const shells = { 0: 'attached', 4: 'exited' } as const;
 
   it('needs the node ready and its shell attached', () => {
-    expect(runState('node1', tabs, shells, true)).toEqual({ runnable: true });
-    expect(runState('node1', tabs, shells, false)).toEqual({ runnable: false });
-    expect(runState('node1', tabs, {}, true)).toEqual({ runnable: false });
+    expect(runState('node1', tabs, shells, true, en)).toEqual({ runnable: true });
+    expect(runState('node1', tabs, shells, false, en)).toEqual({ runnable: false });
+    expect(runState('node1', tabs, {}, true, en)).toEqual({ runnable: false });
   });
 
   it('says why when the node is not there to run it', () => {
-    expect(runState('node2', tabs, shells, true)).toEqual({ runnable: false, why: 'node2 is starting…' });
-    expect(runState('node3', tabs, shells, true)).toEqual({ runnable: false, why: 'node3 could not be started: no room left' });
-    expect(runState('node4', tabs, shells, true)).toEqual({ runnable: false, why: 'node4 is being removed.' });
-    expect(runState('node5', tabs, shells, true)).toEqual({
+    expect(runState('node2', tabs, shells, true, en)).toEqual({ runnable: false, why: 'node2 is starting…' });
+    expect(runState('node3', tabs, shells, true, en)).toEqual({ runnable: false, why: 'node3 could not be started: no room left' });
+    expect(runState('node4', tabs, shells, true, en)).toEqual({ runnable: false, why: 'node4 is being removed.' });
+    expect(runState('node5', tabs, shells, true, en)).toEqual({
       runnable: false,
       why: 'The shell on node5 has ended: press Enter in its terminal for a new one.',
     });
-    expect(runState('node6', tabs, shells, true)).toEqual({
+    expect(runState('node6', tabs, shells, true, en)).toEqual({
       runnable: false,
       why: 'node6 is not in your session: add it with “+ Add node” above the terminal.',
     });
+    expect(runState('node2', tabs, shells, true, zh)).toEqual({ runnable: false, why: 'node2 正在启动…' });
   });
 
   it('labels the button with the node unless it is node1', () => {
-    expect(runLabel('node1')).toBe('Run ▸');
-    expect(runLabel('node2')).toBe('Run on node2 ▸');
+    expect(runLabel('node1', en)).toBe('Run ▸');
+    expect(runLabel('node2', en)).toBe('Run on node2 ▸');
+    expect(runLabel('node2', zh)).toBe('在 node2 上运行 ▸');
   });
 });

@@ -3,6 +3,7 @@
  * another node may be added, and whether a command can be typed into a node's shell now.
  */
 import type { ShellState } from './connection.svelte';
+import type { Messages } from './i18n/catalog';
 import { FIRST_NODE, nodeChannel, nodeName, type NodeInfo } from './protocol';
 
 /** The tabs to show: the server's nodes, or node1 alone until the server has listed them. */
@@ -35,9 +36,9 @@ export function tabBefore(tabs: readonly NodeInfo[], removed: string): string {
 export const removable = (tab: NodeInfo) => tab.name !== FIRST_NODE && tab.state !== 'removing';
 
 /** Why no node can be added now, or undefined when one can; `max` is unknown until the server lists the nodes. */
-export function addNodeBlocked(tabs: readonly NodeInfo[], max: number | undefined, sandboxReady: boolean): string | undefined {
-  if (!sandboxReady || max === undefined) return 'Your sandbox is not ready yet.';
-  if (tabs.length >= max) return `Your session holds at most ${max} node${max === 1 ? '' : 's'}: remove one to add another.`;
+export function addNodeBlocked(tabs: readonly NodeInfo[], max: number | undefined, sandboxReady: boolean, t: Messages): string | undefined {
+  if (!sandboxReady || max === undefined) return t.nodes.notReady;
+  if (tabs.length >= max) return t.nodes.atMost(max);
   return undefined;
 }
 
@@ -53,17 +54,19 @@ export function runState(
   tabs: readonly NodeInfo[],
   shells: Readonly<Record<number, ShellState>>,
   sandboxReady: boolean,
+  t: Messages,
 ): RunState {
   if (!sandboxReady) return { runnable: false };
   const tab = tabs.find((candidate) => candidate.name === node);
-  if (!tab) return { runnable: false, why: `${node} is not in your session: add it with “+ Add node” above the terminal.` };
+  const { why } = t.nodes;
+  if (!tab) return { runnable: false, why: why.missing(node) };
   switch (tab.state) {
     case 'starting':
-      return { runnable: false, why: `${node} is starting…` };
+      return { runnable: false, why: why.starting(node) };
     case 'removing':
-      return { runnable: false, why: `${node} is being removed.` };
+      return { runnable: false, why: why.removing(node) };
     case 'failed':
-      return { runnable: false, why: `${node} could not be started${tab.detail ? `: ${tab.detail}` : '.'}` };
+      return { runnable: false, why: tab.detail ? why.failedBecause(node, tab.detail) : why.failed(node) };
     case 'ready':
       break;
   }
@@ -71,11 +74,11 @@ export function runState(
     case 'attached':
       return { runnable: true };
     case 'exited':
-      return { runnable: false, why: `The shell on ${node} has ended: press Enter in its terminal for a new one.` };
+      return { runnable: false, why: why.exited(node) };
     default:
       return { runnable: false };
   }
 }
 
 /** A run block's button: where it runs, unless that is the first node. */
-export const runLabel = (node: string) => (node === FIRST_NODE ? 'Run ▸' : `Run on ${node} ▸`);
+export const runLabel = (node: string, t: Messages) => (node === FIRST_NODE ? t.run.button : t.run.on(node));

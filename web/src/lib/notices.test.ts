@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { sessionEndingMessage, withNotice, type Notice } from './notices';
+import { en } from './i18n/en';
+import { zh } from './i18n/zh';
+import { sessionEnding, withNotice, type Notice } from './notices';
 
-const notice = (id: number, code: Notice['code'], tone: Notice['tone']): Notice => ({ id, code, message: `m${id}`, tone });
+const notice = (id: number, code: Notice['code'], tone: Notice['tone']): Notice => ({ id, code, text: () => `m${id}`, tone });
 
 describe('withNotice', () => {
   test('adds errors, even several of one code', () => {
@@ -15,11 +17,16 @@ describe('withNotice', () => {
   });
 });
 
-describe('sessionEndingMessage', () => {
+describe('sessionEnding', () => {
   test('says in how many minutes, and that progress is kept', () => {
-    expect(sessionEndingMessage(300_000)).toMatch(/^Your sandbox will be removed in about 5 minutes:.*progress is kept/);
-    expect(sessionEndingMessage(61_000)).toContain('in about 2 minutes');
-    expect(sessionEndingMessage(60_000)).toContain('in about 1 minute:');
-    expect(sessionEndingMessage(59_000)).toContain('in less than a minute');
+    expect(sessionEnding(300_000)(en)).toMatch(/^Your sandbox will be removed in about 5 minutes:.*progress is kept/);
+    expect(sessionEnding(61_000)(en)).toContain('in about 2 minutes');
+    expect(sessionEnding(60_000)(en)).toContain('in about 1 minute:');
+    expect(sessionEnding(59_000)(en)).toContain('in less than a minute');
+  });
+
+  test('is worded again in the language of the moment', () => {
+    expect(sessionEnding(300_000)(zh)).toContain('大约 5 分钟后');
+    expect(sessionEnding(59_000)(zh)).toContain('一分钟内');
   });
 });

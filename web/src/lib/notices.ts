@@ -3,12 +3,14 @@
  * nothing of the learner (the session's end is near, their sandbox was reclaimed). Pure, so
  * the wording and the list's rules are tested without a page.
  */
+import type { Localized } from './i18n/catalog';
 import type { ErrorCode } from './protocol';
 
 export interface Notice {
   id: number;
   code: ErrorCode;
-  message: string;
+  /** Worded when shown, so that a notice already there follows a switch of language. */
+  text: Localized;
   /** `error`: something asked for went wrong; `info`: news. */
   tone: 'error' | 'info';
 }
@@ -20,8 +22,7 @@ export function withNotice(list: readonly Notice[], notice: Notice): Notice[] {
 }
 
 /** The warning before the session's lifetime ends in `inMs`. */
-export function sessionEndingMessage(inMs: number): string {
+export function sessionEnding(inMs: number): Localized {
   const minutes = Math.ceil(inMs / 60_000);
-  const when = inMs < 60_000 ? 'in less than a minute' : `in about ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  return `Your sandbox will be removed ${when}: a session on this Slipway lasts a limited time. Your lesson progress is kept; keep a copy of anything else you need. You can then start a new sandbox.`;
+  return (t) => (inMs < 60_000 ? t.notices.endingSoon : t.notices.endingIn(minutes));
 }

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { en } from './i18n/en';
+import { zh } from './i18n/zh';
 import { ERRORS } from './protocol';
-import { BACKOFF, backoffDelay, closeDecision, isStoppedState, sandboxStopScreen } from './reconnect';
+import { BACKOFF, backoffDelay, closeDecision, isStoppedState, sandboxStopScreen, stopScreenText } from './reconnect';
 
 describe('backoffDelay', () => {
   const middle = () => 0.5;
@@ -28,10 +30,7 @@ describe('closeDecision', () => {
   });
 
   test('reconnects after a server restart and says why', () => {
-    expect(closeDecision(ERRORS.SHUTTING_DOWN.close)).toEqual({
-      action: 'reconnect',
-      note: ERRORS.SHUTTING_DOWN.message,
-    });
+    expect(closeDecision(ERRORS.SHUTTING_DOWN.close)).toEqual({ action: 'reconnect', reason: 'SHUTTING_DOWN' });
     expect(closeDecision(ERRORS.ENGINE_UNAVAILABLE.close).action).toBe('reconnect');
   });
 
@@ -46,7 +45,7 @@ describe('closeDecision', () => {
   ] as const)('stops on %s with state %s', (code, state, kind) => {
     const decision = closeDecision(ERRORS[code].close);
     if (decision.action !== 'stop') throw new Error(`expected stop, got ${decision.action}`);
-    expect(decision.screen).toMatchObject({ state, reason: code, action: { kind } });
+    expect(decision.screen).toMatchObject({ state, reason: code, action: kind });
   });
 
   test('stops on a clean close', () => {
@@ -62,18 +61,23 @@ describe('sandbox states', () => {
   });
 
   test('a stop screen carries the server detail', () => {
-    expect(sandboxStopScreen('expired')).toMatchObject({
-      state: 'expired',
-      action: { label: 'Start a new sandbox' },
-    });
-    expect(sandboxStopScreen('full').action.label).toBe('Try again');
+    expect(sandboxStopScreen('expired')).toEqual({ state: 'expired', reason: 'SANDBOX_EXPIRED', action: 'reconnect' });
+    expect(stopScreenText(en, sandboxStopScreen('expired')).action).toBe('Start a new sandbox');
+    expect(stopScreenText(en, sandboxStopScreen('full')).action).toBe('Try again');
     expect(sandboxStopScreen('failed', 'image pull failed').detail).toBe('image pull failed');
+    expect(stopScreenText(zh, sandboxStopScreen('failed', 'image pull failed'))).toEqual({
+      title: zh.stop.SANDBOX_FAILED.title,
+      message: zh.stop.SANDBOX_FAILED.message,
+      detail: 'image pull failed',
+      action: '重试',
+    });
   });
 
   test('an expiry says which: idleness, or the session lifetime', () => {
     expect(sandboxStopScreen('expired', undefined, 'SANDBOX_EXPIRED')).toMatchObject({ reason: 'SANDBOX_EXPIRED' });
-    expect(sandboxStopScreen('expired', undefined, 'SESSION_LIFETIME_ENDED')).toMatchObject({
-      reason: 'SESSION_LIFETIME_ENDED',
+    const lifetime = sandboxStopScreen('expired', undefined, 'SESSION_LIFETIME_ENDED');
+    expect(lifetime.reason).toBe('SESSION_LIFETIME_ENDED');
+    expect(stopScreenText(en, lifetime)).toMatchObject({
       title: 'Your session has reached its time limit',
       message: ERRORS.SESSION_LIFETIME_ENDED.message,
     });
@@ -82,7 +86,10 @@ describe('sandbox states', () => {
     expect(sandboxStopScreen('full', undefined, 'SESSION_LIFETIME_ENDED').reason).toBe('SANDBOX_LIMIT_REACHED');
   });
 
-  test('a detail that repeats the screen’s message is not shown twice', () => {
-    expect(sandboxStopScreen('expired', ERRORS.SANDBOX_EXPIRED.message).detail).toBeUndefined();
+  test('a detail that repeats the screen’s message is not shown twice, in either language', () => {
+    const repeated = sandboxStopScreen('expired', ERRORS.SANDBOX_EXPIRED.message);
+    expect(stopScreenText(en, repeated).detail).toBeUndefined();
+    expect(stopScreenText(zh, repeated).detail).toBeUndefined();
+    expect(stopScreenText(zh, sandboxStopScreen('expired', zh.errors.SANDBOX_EXPIRED)).detail).toBeUndefined();
   });
 });

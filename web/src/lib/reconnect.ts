@@ -2,6 +2,7 @@
  * When to reconnect and what to show instead: pure functions of close codes and sandbox
  * states, so the policy is tested without a socket.
  */
+import type { Messages } from './i18n/catalog';
 import { ERRORS, type ErrorCode, type SandboxState } from './protocol';
 
 export const BACKOFF = {
@@ -25,107 +26,54 @@ export type StoppedState = Extract<SandboxState, 'expired' | 'failed' | 'full'>;
 /** A catalog code, or CLOSED for a clean close (1000) that carried none. */
 export type StopReason = ErrorCode | 'CLOSED';
 
+/** What the learner's button does: connect again, or load the page anew (a new cookie). */
+export type StopAction = 'reconnect' | 'reload';
+
+/** The reasons the page has a screen for, with the state each stops in and what its button does. */
+const SCREENS = {
+  SANDBOX_EXPIRED: { state: 'expired', action: 'reconnect' },
+  SESSION_LIFETIME_ENDED: { state: 'expired', action: 'reconnect' },
+  SANDBOX_LIMIT_REACHED: { state: 'full', action: 'reconnect' },
+  SANDBOX_FAILED: { state: 'failed', action: 'reconnect' },
+  REPLACED: { state: 'failed', action: 'reconnect' },
+  // A new cookie or a fresh page is the only cure for these two; retrying the socket would loop.
+  UNAUTHENTICATED: { state: 'failed', action: 'reload' },
+  FORBIDDEN_ORIGIN: { state: 'failed', action: 'reload' },
+  NOT_FOUND: { state: 'failed', action: 'reconnect' },
+  // A workshop's trainer paused or ended it, or removed this participant: their sandbox is gone.
+  WORKSHOP_PAUSED: { state: 'expired', action: 'reconnect' },
+  WORKSHOP_ENDED: { state: 'expired', action: 'reconnect' },
+  WORKSHOP_REMOVED: { state: 'expired', action: 'reconnect' },
+  CLOSED: { state: 'failed', action: 'reconnect' },
+} as const satisfies Partial<Record<StopReason, { state: StoppedState; action: StopAction }>>;
+
+export type ScreenReason = keyof typeof SCREENS;
+
+/** A screen the page stops on; its words come from the catalog (`stopScreenText`), by reason. */
 export interface StopScreen {
   state: StoppedState;
-  reason: StopReason;
-  title: string;
-  message: string;
+  reason: ScreenReason;
+  action: StopAction;
   /** What happened this time, in the server's words. */
   detail?: string;
-  action: { label: string; kind: 'reconnect' | 'reload' };
 }
 
-type ScreenTemplate = Omit<StopScreen, 'reason' | 'detail'>;
+const hasScreen = (reason: StopReason): reason is ScreenReason => Object.hasOwn(SCREENS, reason);
 
-const tryAgain = { label: 'Try again', kind: 'reconnect' } as const;
-const reload = { label: 'Reload the page', kind: 'reload' } as const;
+function screen(reason: ScreenReason, detail?: string): StopScreen {
+  return { ...SCREENS[reason], reason, ...(detail ? { detail } : {}) };
+}
 
-const SCREENS: Partial<Record<StopReason, ScreenTemplate>> = {
-  SANDBOX_EXPIRED: {
-    state: 'expired',
-    title: 'Your sandbox has expired',
-    message: ERRORS.SANDBOX_EXPIRED.message,
-    action: { label: 'Start a new sandbox', kind: 'reconnect' },
-  },
-  SESSION_LIFETIME_ENDED: {
-    state: 'expired',
-    title: 'Your session has reached its time limit',
-    message: ERRORS.SESSION_LIFETIME_ENDED.message,
-    action: { label: 'Start a new sandbox', kind: 'reconnect' },
-  },
-  SANDBOX_LIMIT_REACHED: {
-    state: 'full',
-    title: 'Slipway is full',
-    message: ERRORS.SANDBOX_LIMIT_REACHED.message,
-    action: tryAgain,
-  },
-  SANDBOX_FAILED: {
-    state: 'failed',
-    title: 'Your sandbox could not start',
-    message: `${ERRORS.SANDBOX_FAILED.message} This is usually temporary.`,
-    action: tryAgain,
-  },
-  REPLACED: {
-    state: 'failed',
-    title: 'Slipway is open somewhere else',
-    message: `${ERRORS.REPLACED.message} Only one window can use it at a time.`,
-    action: { label: 'Use Slipway here', kind: 'reconnect' },
-  },
-  // A new cookie or a fresh page is the only cure for these two; retrying the socket would loop.
-  UNAUTHENTICATED: {
-    state: 'failed',
-    title: 'Your session was not found',
-    message: ERRORS.UNAUTHENTICATED.message,
-    action: reload,
-  },
-  FORBIDDEN_ORIGIN: {
-    state: 'failed',
-    title: 'Connection refused',
-    message: ERRORS.FORBIDDEN_ORIGIN.message,
-    action: reload,
-  },
-  NOT_FOUND: {
-    state: 'failed',
-    title: 'Connection refused',
-    message: ERRORS.NOT_FOUND.message,
-    action: tryAgain,
-  },
-  // A workshop's trainer paused or ended it, or removed this participant: their sandbox is gone.
-  WORKSHOP_PAUSED: {
-    state: 'expired',
-    title: 'The workshop is paused',
-    message: ERRORS.WORKSHOP_PAUSED.message,
-    action: tryAgain,
-  },
-  WORKSHOP_ENDED: {
-    state: 'expired',
-    title: 'The workshop has ended',
-    message: ERRORS.WORKSHOP_ENDED.message,
-    action: { label: 'Go on alone', kind: 'reconnect' },
-  },
-  WORKSHOP_REMOVED: {
-    state: 'expired',
-    title: 'You left the workshop',
-    message: ERRORS.WORKSHOP_REMOVED.message,
-    action: { label: 'Go on alone', kind: 'reconnect' },
-  },
-  CLOSED: {
-    state: 'failed',
-    title: 'Disconnected',
-    message: 'The server closed the connection.',
-    action: { label: 'Reconnect', kind: 'reconnect' },
-  },
-};
-
-function screen(reason: StopReason, detail?: string): StopScreen {
-  const template = SCREENS[reason];
-  if (!template) throw new Error(`no stop screen for ${reason}`);
-  // The server's detail is often the catalog's message, which the screen already shows.
-  return detail && detail !== template.message ? { ...template, reason, detail } : { ...template, reason };
+/** A stop screen's words in the page's language; a detail that only repeats the message is left out. */
+export function stopScreenText(t: Messages, screen: StopScreen): { title: string; message: string; detail?: string; action: string } {
+  const { title, message, action } = t.stop[screen.reason];
+  const { detail } = screen;
+  const repeats = detail === message || (screen.reason !== 'CLOSED' && (detail === ERRORS[screen.reason].message || detail === t.errors[screen.reason]));
+  return detail && !repeats ? { title, message, detail, action } : { title, message, action };
 }
 
 export type CloseDecision =
-  | { action: 'reconnect'; note?: string }
+  | { action: 'reconnect'; reason?: ErrorCode }
   | { action: 'stop'; screen: StopScreen };
 
 const CODE_BY_CLOSE = new Map<number, ErrorCode>(
@@ -139,14 +87,13 @@ const CODE_BY_CLOSE = new Map<number, ErrorCode>(
 export function closeDecision(closeCode: number): CloseDecision {
   if (closeCode === 1000) return { action: 'stop', screen: screen('CLOSED') };
   const code = CODE_BY_CLOSE.get(closeCode);
-  if (code && SCREENS[code]) return { action: 'stop', screen: screen(code) };
-  if (code === 'SHUTTING_DOWN' || code === 'ENGINE_UNAVAILABLE') {
-    return { action: 'reconnect', note: ERRORS[code].message };
-  }
+  if (code && hasScreen(code)) return { action: 'stop', screen: screen(code) };
+  // The banner says why it reconnects.
+  if (code === 'SHUTTING_DOWN' || code === 'ENGINE_UNAVAILABLE') return { action: 'reconnect', reason: code };
   return { action: 'reconnect' };
 }
 
-const CODE_BY_STATE: Record<StoppedState, ErrorCode> = {
+const CODE_BY_STATE: Record<StoppedState, ScreenReason> = {
   expired: 'SANDBOX_EXPIRED',
   failed: 'SANDBOX_FAILED',
   full: 'SANDBOX_LIMIT_REACHED',
@@ -161,6 +108,6 @@ export function isStoppedState(state: SandboxState): state is StoppedState {
  * `reason` picks among the state's causes (an expiry by idleness or by the lifetime).
  */
 export function sandboxStopScreen(state: StoppedState, detail?: string, reason?: ErrorCode): StopScreen {
-  const known = reason && SCREENS[reason]?.state === state ? reason : CODE_BY_STATE[state];
+  const known = reason && hasScreen(reason) && SCREENS[reason].state === state ? reason : CODE_BY_STATE[state];
   return screen(known, detail);
 }

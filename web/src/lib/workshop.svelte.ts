@@ -4,6 +4,7 @@
  * messages and sends through it; the components only read this state and call its methods.
  */
 import type { Connection } from './connection.svelte';
+import { localizedError, type Localized } from './i18n/catalog';
 import { JOIN_PATH, type TakeoverState, type WorkshopInfo } from './protocol';
 
 const JOIN_ERRORS = new Set(['WORKSHOP_NOT_FOUND', 'WORKSHOP_FULL', 'WORKSHOP_REMOVED', 'RATE_LIMITED']);
@@ -15,7 +16,7 @@ export class Workshop {
   banner = $state<string | undefined>();
   hand = $state(false);
   takeover = $state<TakeoverState | undefined>();
-  joinError = $state<string | undefined>();
+  joinError = $state.raw<Localized | undefined>();
   joining = $state(false);
   readonly #connection: Connection;
   readonly #unsubscribe: () => void;
@@ -55,7 +56,7 @@ export class Workshop {
           return;
         case 'error':
           if (this.joining && JOIN_ERRORS.has(message.code)) {
-            this.joinError = message.message;
+            this.joinError = localizedError(message.code, message.message);
             this.joining = false;
           }
           return;

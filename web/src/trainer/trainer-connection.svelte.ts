@@ -3,6 +3,7 @@
  * watched participant's terminal frames and history, take-overs. Reconnects with the
  * learner page's backoff; a FORBIDDEN refusal (no trainer cookie) stops and says so.
  */
+import { localizedError, type Localized } from '../lib/i18n/catalog';
 import { backoffDelay } from '../lib/reconnect';
 import {
   decodeTerminalFrame,
@@ -23,7 +24,7 @@ export class TrainerConnection {
   dashboard = $state.raw<Dashboard | undefined>();
   history = $state.raw<History | undefined>();
   watched = $state.raw<{ participant: string; channel: number; present: boolean } | undefined>();
-  error = $state<string | undefined>();
+  error = $state.raw<Localized | undefined>();
   /** The watched terminal's output, for the one view that shows it; `onReplay` clears it first. */
   onFrame: ((data: Uint8Array) => void) | undefined;
   onReplay: (() => void) | undefined;
@@ -117,7 +118,7 @@ export class TrainerConnection {
         // The dashboard's next push shows it in the row as well.
         return;
       case 'trainer-error':
-        this.error = message.message;
+        this.error = localizedError(message.code, message.message);
         return;
     }
   }

@@ -2,8 +2,10 @@
  * Puts Run and Copy buttons on the run and copy blocks of a step's HTML, which the lesson
  * parser leaves in place as `<pre class="slipway-block" data-block="N" data-kind="run">`.
  * A run block runs on its own node; while it cannot, a note beside its button says why.
+ * Their words follow the page's language: `t` comes again with each update.
  */
 import type { Action } from 'svelte/action';
+import type { Messages } from '../../lib/i18n/catalog';
 import type { Lesson } from '../../lib/lessons.svelte';
 import { runLabel, type RunState } from '../../lib/nodes';
 import { FIRST_NODE } from '../../lib/protocol';
@@ -15,11 +17,16 @@ export interface BlockButtonsOptions {
   /** Whether each node the blocks run on can run a command now, by node name. */
   runStates: Readonly<Record<string, RunState>>;
   onrun: (code: string, node: string) => void;
+  t: Messages;
 }
+
+const COPIED_MS = 1500;
 
 export const blockButtons: Action<HTMLElement, BlockButtonsOptions> = (node, initial) => {
   let options = initial;
-  const runButtons: { button: HTMLButtonElement; note: HTMLElement; node: string }[] = [];
+  const runButtons: { button: HTMLButtonElement; note: HTMLElement; block: Block }[] = [];
+  const copyButtons: { button: HTMLButtonElement; copied: boolean }[] = [];
+
   for (const pre of node.querySelectorAll<HTMLElement>('pre.slipway-block')) {
     const block = options.blocks[Number(pre.dataset.block)];
     if (!block) continue;
@@ -29,41 +36,54 @@ export const blockButtons: Action<HTMLElement, BlockButtonsOptions> = (node, ini
       const note = document.createElement('span');
       note.className = 'block-note';
       note.dataset.testid = 'run-block-note';
-      const run = button(runLabel(block.node), 'run-block', () => options.onrun(block.code.trimEnd(), block.node));
+      const run = button('run-block', () => options.onrun(block.code.trimEnd(), block.node));
       run.dataset.node = block.node;
-      run.setAttribute('aria-label', `Run ${block.code.trim()}${block.node === FIRST_NODE ? '' : ` on ${block.node}`}`);
-      runButtons.push({ button: run, note, node: block.node });
+      runButtons.push({ button: run, note, block });
       bar.append(note, run);
     }
-    const copy = button('Copy', 'copy-block', () => {
-      void navigator.clipboard?.writeText(block.code.trimEnd()).then(() => {
-        copy.textContent = 'Copied';
-        setTimeout(() => (copy.textContent = 'Copy'), 1500);
-      });
-    });
-    bar.append(copy);
+    const copy = {
+      copied: false,
+      button: button('copy-block', () => {
+        void navigator.clipboard?.writeText(block.code.trimEnd()).then(() => {
+          copy.copied = true;
+          show();
+          setTimeout(() => {
+            copy.copied = false;
+            show();
+          }, COPIED_MS);
+        });
+      }),
+    };
+    copyButtons.push(copy);
+    bar.append(copy.button);
     pre.after(bar);
   }
-  const show = (states: BlockButtonsOptions['runStates']) => {
-    for (const { button, note, node } of runButtons) {
-      const state = states[node] ?? { runnable: false };
+
+  function show(): void {
+    const { runStates, t } = options;
+    for (const { button, note, block } of runButtons) {
+      const state = runStates[block.node] ?? { runnable: false };
+      const command = block.code.trim();
+      button.textContent = runLabel(block.node, t);
+      button.setAttribute('aria-label', block.node === FIRST_NODE ? t.run.label(command) : t.run.labelOn(command, block.node));
       button.disabled = !state.runnable;
       note.textContent = state.runnable ? '' : (state.why ?? '');
     }
-  };
-  show(options.runStates);
+    for (const { button, copied } of copyButtons) button.textContent = copied ? t.run.copied : t.run.copy;
+  }
+
+  show();
   return {
     update(next) {
       options = next;
-      show(next.runStates);
+      show();
     },
   };
 };
 
-function button(text: string, testId: string, onclick: () => void): HTMLButtonElement {
+function button(testId: string, onclick: () => void): HTMLButtonElement {
   const element = document.createElement('button');
   element.type = 'button';
-  element.textContent = text;
   element.dataset.testid = testId;
   element.addEventListener('click', onclick);
   return element;

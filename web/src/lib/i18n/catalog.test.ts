@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import script from '../../../public/locale.js?raw';
 import { ERRORS, LOCALES, type ErrorCode } from '../protocol';
-import { CATALOGS, errorText, initialLocale, langTag, LOCALE_NAMES, pickLocale } from './catalog';
+import { CATALOGS, errorText, initialLocale, langTag, LOCALE_NAMES, localizedError, pickLocale } from './catalog';
 import { en } from './en';
 import { zh } from './zh';
 
@@ -86,7 +86,6 @@ describe('the first visit’s language', () => {
   });
 
   it('is set on <html lang> before paint by web/public/locale.js, as the app decides it', () => {
-    const script = readFileSync(new URL('../../../public/locale.js', import.meta.url), 'utf8');
     const run = new Function('localStorage', 'navigator', 'document', script);
     const cases: Array<[string | null, string[]]> = [
       [null, ['zh-TW', 'en']],
@@ -121,6 +120,12 @@ describe('errorText', () => {
     expect(errorText(en, 'NODE_LIMIT_REACHED', `${ERRORS.NODE_LIMIT_REACHED.message} (at most 5)`)).toBe(
       `${ERRORS.NODE_LIMIT_REACHED.message} (at most 5)`,
     );
+  });
+
+  it('is worded again when shown, in the language of the moment', () => {
+    const text = localizedError('SANDBOX_RECLAIMED', ERRORS.SANDBOX_RECLAIMED.message);
+    expect(text(en)).toContain('because Slipway was full');
+    expect(text(zh)).toBe(zh.errors.SANDBOX_RECLAIMED);
   });
 
   it('shows words of the server’s own as they are', () => {

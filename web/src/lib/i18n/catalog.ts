@@ -56,3 +56,9 @@ export function errorText(t: Messages, code: ErrorCode, said?: string): string {
   }
   return said;
 }
+
+/** `errorText`, worded when shown: an error kept in state follows a switch of language. */
+export const localizedError =
+  (code: ErrorCode, said?: string): Localized =>
+  (t) =>
+    errorText(t, code, said);

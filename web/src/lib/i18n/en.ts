@@ -4,6 +4,7 @@
  * parameter appears in the text (catalog.test.ts checks both languages).
  */
 import { ERRORS, MODULES, type ErrorCode, type ModuleId } from '../protocol';
+import type { ScreenReason } from '../reconnect';
 
 const errors = Object.fromEntries(Object.entries(ERRORS).map(([code, error]) => [code, error.message])) as Record<ErrorCode, string>;
 
@@ -74,7 +75,7 @@ export const en = {
     WORKSHOP_ENDED: { title: 'The workshop has ended', message: errors.WORKSHOP_ENDED, action: goOnAlone },
     WORKSHOP_REMOVED: { title: 'You left the workshop', message: errors.WORKSHOP_REMOVED, action: goOnAlone },
     CLOSED: { title: 'Disconnected', message: 'The server closed the connection.', action: 'Reconnect' },
-  },
+  } satisfies Record<ScreenReason, { title: string; message: string; action: string }>,
 
   nodes: {
     states: { starting: 'starting', ready: 'ready', removing: 'being removed', failed: 'failed' },
