@@ -227,7 +227,7 @@ export const zh: Messages = {
     },
     leader: '领导者',
     taskStates: { running: '运行中', failed: '失败', changing: '正在启动或停止' },
-    tasksOn: (count, node, states) => `${node} 上有 ${count} 个任务：${states}`,
+    tasksOn: (count, node, states) => `${count} 个任务（${node}）：${states}`,
     noNodeYet: '尚未分配节点',
     unassigned: '未分配',
     noTasks: '没有任务',
