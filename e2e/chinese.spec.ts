@@ -83,7 +83,7 @@ test('a Chinese browser gets the catalog, a lesson, a failing reason and the exp
   await page.screenshot({ path: test.info().outputPath('explorer.png') });
 
   // The switch: English at once, and kept after a reload.
-  await page.getByTestId('locale').filter({ hasText: 'English' }).click();
+  await page.locator('[data-testid="locale"][data-locale="en"]').click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.reload();
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });

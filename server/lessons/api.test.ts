@@ -23,7 +23,7 @@ const lesson = (id: string, order: number, locale = 'en'): Lesson => ({
   ],
 });
 
-const library = new LessonLibrary([lesson('first', 1), lesson('second', 2)], { zh: [lesson('first', 1, 'zh')] });
+const library = new LessonLibrary([lesson('first', 1), lesson('second', 2)], { zh: [{ ...lesson('first', 1, 'zh'), outdated: true }] });
 const get = (path: string, learner: string | null, store = sqliteProgressStore(new Database(':memory:'))) =>
   lessonsApi(new URL(path, 'http://x'), learner, library, store);
 
@@ -75,6 +75,12 @@ describe('GET /api/lessons', () => {
       ['first', 'first (zh)', ['en', 'zh'], 0],
       ['second', 'second (en)', ['en'], 1],
     ]);
+    expect(body.lessons.map((item) => (item as { outdated?: boolean }).outdated)).toEqual([true, undefined]);
+  });
+
+  it('answers a locale it does not speak with INVALID_REQUEST', () => {
+    expect(get('/api/lessons?locale=xx', null)).toMatchObject({ status: 400, body: { error: 'INVALID_REQUEST' } });
+    expect(get('/api/lessons/first?locale=../en', null)).toMatchObject({ status: 400, body: { error: 'INVALID_REQUEST' } });
   });
 
   it('groups lessons into modules and says where the learner left off', () => {

@@ -2,12 +2,14 @@
  * The lesson catalog over HTTP, with the asking learner's progress:
  *   GET /api/lessons?locale=en|zh       -> LessonList
  *   GET /api/lessons/:id?locale=en|zh   -> LessonDetail, or 404 LESSON_NOT_FOUND
+ * A locale Slipway does not speak is answered with 400 INVALID_REQUEST.
  * Answers as data (status + body); server/http/app.ts writes them.
  */
 import { ERRORS, type ErrorCode } from '../protocol/errors';
 import { LESSONS_API, type LessonDetail, type LessonList } from '../protocol/lessons';
 import type { LessonLibrary } from './library';
 import { MODULES, ORIGINAL_LOCALE } from '../protocol/lesson-model';
+import { Locale } from '../protocol/locale';
 import type { ProgressStore } from './store';
 
 export type ApiAnswer = { status: number; body: unknown };
@@ -17,7 +19,9 @@ const errorAnswer = (code: ErrorCode): ApiAnswer => ({ status: ERRORS[code].stat
 /** Null when the path is not the lessons API's. `learner` is null for a request without cookie. */
 export function lessonsApi(url: URL, learner: string | null, library: LessonLibrary, store: ProgressStore): ApiAnswer | null {
   if (url.pathname !== LESSONS_API && !url.pathname.startsWith(`${LESSONS_API}/`)) return null;
-  const locale = url.searchParams.get('locale') ?? ORIGINAL_LOCALE;
+  const asked = Locale.safeParse(url.searchParams.get('locale') ?? ORIGINAL_LOCALE);
+  if (!asked.success) return errorAnswer('INVALID_REQUEST');
+  const locale = asked.data;
   const rest = url.pathname.slice(LESSONS_API.length + 1);
 
   if (rest === '') {
@@ -36,6 +40,7 @@ export function lessonsApi(url: URL, learner: string | null, library: LessonLibr
           steps: lesson.steps.length,
           completedSteps: Math.min(counts.get(lesson.id) ?? 0, lesson.steps.length),
           module: lesson.module,
+          ...(lesson.outdated ? { outdated: true } : {}),
         };
       }),
       modules: MODULES.map(({ id, title }) => ({ id, title })),
