@@ -20,7 +20,7 @@ import { loadConfig } from '../server/config';
 import { detectMachineFeatures } from '../server/engine/kernel-features';
 import type { CommandRecord } from '../server/checks/shell-integration';
 import { loadLessons } from '../server/lessons/load';
-import { solutionOf, type Block, type Lesson, type Step } from '../server/protocol/lesson-model';
+import { ORIGINAL_LOCALE, solutionOf, type Block, type Lesson, type Step } from '../server/protocol/lesson-model';
 import { judgeChecks, settledSnapshots } from '../server/lessons/runner';
 import { applyStart, planStart } from '../server/lessons/start-state';
 import { prepareEngineAndImages } from '../server/main';
@@ -265,6 +265,7 @@ class GoldenRun {
       (name) => this.#context!.node(name),
       step.checks,
       this.#records.filter((record) => record.startedAt >= since && !record.command.startsWith(': golden-')),
+      ORIGINAL_LOCALE,
     );
   }
 

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapshotFromEngine } from '../engine-state/from-engine';
 import { evaluateChecks, type Verdict } from './evaluate';
 import { RAW_ENGINE } from '../engine-state/fixtures/engine-api';
 import { probesFor } from './probes';
 import { Check } from '../protocol/checks';
+import type { Locale } from '../protocol/locale';
+import { parseLesson, parseTranslation } from '../lessons/parse';
 import type { CommandRecord } from './shell-integration';
 import type { EngineSnapshot } from '../engine-state/snapshot';
 
@@ -19,8 +23,8 @@ const record = (command: string, exitCode: number | null, node = 'node1'): Comma
 });
 
 /** Parses the check as a lesson would (defaults applied) and judges it alone. */
-function judge(check: Record<string, unknown>, options: { engine?: EngineSnapshot; history?: CommandRecord[] } = {}): Verdict {
-  return evaluateChecks([Check.parse(check)], { node1: options.engine ?? snapshot }, options.history ?? [])[0]!;
+function judge(check: Record<string, unknown>, options: { engine?: EngineSnapshot; history?: CommandRecord[]; locale?: Locale } = {}): Verdict {
+  return evaluateChecks([Check.parse(check)], { node1: options.engine ?? snapshot }, options.history ?? [], [], options.locale)[0]!;
 }
 
 const reasonOf = (check: Record<string, unknown>, options?: Parameters<typeof judge>[1]) => {
@@ -244,5 +248,98 @@ describe('titles', () => {
     );
     expect(judge({ type: 'command', contains: 'docker ps', succeeded: true }).title).toBe('Run `docker ps` successfully');
     expect(judge({ type: 'volume', name: 'v', title: 'Create the volume' }).title).toBe('Create the volume');
+  });
+});
+
+describe('in Chinese', () => {
+  const zh = (check: Record<string, unknown>, options: Parameters<typeof judge>[1] = {}) => reasonOf(check, { ...options, locale: 'zh' });
+  const history = [record('docker ps', 0), record('docker run  nginx', 125), record('docker  \\\n  images', 0)];
+
+  it('word command reasons', () => {
+    expect(zh({ type: 'command', contains: 'docker images' }, { history })).toBe('pass: 你运行了 `docker images`');
+    expect(zh({ type: 'command', contains: 'docker version' }, { history })).toBe(
+      'fail: 你还没有运行过包含 `docker version` 的命令（最近运行的是 `docker images`）',
+    );
+    expect(zh({ type: 'command', contains: 'docker ps', node: 'node2' })).toBe('fail: 你还没有在 node2 上运行过任何命令');
+    expect(zh({ type: 'command', contains: 'docker run', exitCode: 3 }, { history })).toBe('fail: 你运行了 `docker run nginx`，但它的退出码是 125，而不是 3');
+    expect(zh({ type: 'command', contains: 'docker ps', succeeded: false }, { history })).toBe('fail: 你运行了 `docker ps`，它成功了，但这一步要求它失败');
+  });
+
+  it('word container reasons, one clause a problem', () => {
+    expect(zh({ type: 'container', name: 'web' })).toBe('fail: 没有名为 web 的容器；现有 2 个容器：site、eager_turing');
+    expect(zh({ type: 'container', name: 'eager_turing', status: 'running', ports: ['8080->80'] })).toBe(
+      'fail: 容器 eager_turing 的状态是 exited（退出码 0），而不是 running；此外，它没有发布端口 8080',
+    );
+    expect(zh({ type: 'container', name: 'site', image: 'redis', mounts: ['/srv->/data', '/logs'], env: ['MODE=dev', 'DEBUG'] })).toBe(
+      'fail: 容器 site 的状态是 running，但它运行的镜像是 nginx，而不是 redis；它在 /data 挂载的是分卷 sitedata，而不是目录 /srv；它在 /logs 没有挂载任何东西；它设置的是 MODE=prod，而不是 MODE=dev；它没有环境变量 DEBUG',
+    );
+    expect(zh({ type: 'container', name: 'site', exists: false })).toBe('fail: 容器 site 仍然存在（状态为 running）');
+  });
+
+  it('word image, network, volume, swarm and service reasons', () => {
+    expect(zh({ type: 'image', ref: 'nginx', layers: { max: 5 }, size: { max: '100m' } })).toBe(
+      'fail: 镜像 nginx:latest 有 7 层，超过了 5 层；它的大小为 182.8 MB，超过了 100.0 MB',
+    );
+    expect(zh({ type: 'image', ref: 'redis' }, { engine: EMPTY })).toBe('fail: 没有镜像 redis:latest：一个镜像都没有');
+    expect(zh({ type: 'network', name: 'bridge', driver: 'overlay', containers: ['web'] })).toBe(
+      'fail: 网络 bridge 使用的驱动是 bridge，而不是 overlay；它没有连接容器 web（只连接了 site、eager_turing）',
+    );
+    expect(zh({ type: 'volume', name: 'sitedata', usedBy: ['web'] })).toBe('fail: web 没有挂载分卷 sitedata（使用它的是 site）');
+    expect(zh({ type: 'swarm' }, { engine: EMPTY })).toBe('fail: node1 没有加入 swarm 集群');
+    expect(zh({ type: 'node', name: 'node2', role: 'manager', leader: true })).toBe('fail: swarm 节点 node2 是工作节点，而不是管理节点；它不是 leader 节点');
+    expect(zh({ type: 'service', name: 'search', replicas: 3, update: { delay: '10s' } })).toBe(
+      'fail: 服务 search 有 2 个正在运行的副本，而不是 3 个；它两次更新之间等待 5 秒，而不是 10 秒',
+    );
+  });
+
+  it('word probes and nodes that are not running', () => {
+    const checks = [
+      Check.parse({ type: 'file', container: 'site', path: '/usr/share/nginx/html/hello.txt', contains: 'hello' }),
+      Check.parse({ type: 'script', run: 'sleep 60' }),
+      Check.parse({ type: 'script', run: 'false', reason: '还没有创建 /tmp/done：先运行 touch /tmp/done。' }),
+      Check.parse({ type: 'swarm', node: 'node2' }),
+    ];
+    expect(evaluateChecks(checks, { node1: snapshot }, [], [], 'zh').map((verdict) => verdict.reason)).toEqual([
+      '还没有检查',
+      '还没有检查',
+      '还没有检查',
+      'node2 还没有运行，所以还不能在那里检查任何东西',
+    ]);
+    const results = [
+      { kind: 'file', id: 'check-0', exists: true, content: 'hi there\n' },
+      { kind: 'script', id: 'check-1', exitCode: null, output: '' },
+      { kind: 'script', id: 'check-2', exitCode: 1, output: 'create /tmp/done first' },
+    ] as const;
+    expect(evaluateChecks(checks, { node1: snapshot }, [], results, 'zh').map((verdict) => verdict.reason)).toEqual([
+      '容器 site 中的 /usr/share/nginx/html/hello.txt 不包含 "hello"',
+      '检查没有在 10 秒内完成',
+      // A script check's own reason stands for its output.
+      '还没有创建 /tmp/done：先运行 touch /tmp/done。',
+      'node2 还没有运行，所以还不能在那里检查任何东西',
+    ]);
+  });
+
+  it('derive titles in Chinese, and take a translated lesson’s titles and script reasons as they are', () => {
+    expect(judge({ type: 'container', name: 'site', status: 'running', ports: ['8080->80'] }, { locale: 'zh' }).title).toBe(
+      '容器 site：处于 running 状态，发布了端口 8080->80',
+    );
+    expect(judge({ type: 'command', contains: 'docker ps', succeeded: true }, { locale: 'zh' }).title).toBe('成功运行 `docker ps`');
+
+    const lessons = path.resolve(import.meta.dirname, '../../lessons');
+    const read = (name: string) => readFileSync(path.join(lessons, name), 'utf8');
+    const original = parseLesson(read('09-tags-and-digests.md'), '09-tags-and-digests.md');
+    if (!original.ok) throw new Error(JSON.stringify(original.issues));
+    const translated = parseTranslation(read('09-tags-and-digests.zh.md'), '09-tags-and-digests.zh.md', original.value);
+    if (!translated.ok) throw new Error(JSON.stringify(translated.issues));
+    const { checks } = translated.value.steps.find((step) => step.id === 'mutable-tag')!;
+    const failing = [{ kind: 'script', id: 'check-0', exitCode: 1, output: 'myapp:stable does not print version 2' }] as const;
+    const verdicts = evaluateChecks(checks, { node1: snapshot }, [record('docker images', 0)], failing, 'zh');
+    expect(verdicts.map(({ title, passed, reason }) => ({ title, passed, reason }))).toEqual([
+      { title: 'myapp:stable 现在打印 version 2', passed: false, reason: 'myapp:stable 没有打印 version 2：用同一个标签 myapp:stable 再构建一次 version 2 的内容。' },
+      { title: '运行 myapp:stable', passed: false, reason: expect.stringMatching(/^你还没有运行过匹配 \/.+\/ 的命令（最近运行的是 `docker images`）$/) },
+    ]);
+    // The original, judged in English, shows the script's own output.
+    const english = evaluateChecks(original.value.steps.find((step) => step.id === 'mutable-tag')!.checks, { node1: snapshot }, [], failing, 'en');
+    expect(english[0]).toMatchObject({ title: 'myapp:stable now prints version 2', reason: 'myapp:stable does not print version 2' });
   });
 });

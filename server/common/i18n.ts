@@ -82,6 +82,7 @@ const EN = {
   'mount.notDirectory': 'mounts {actual} at {destination}, not the directory {source}',
   'mount.notVolume': 'mounts {actual} at {destination}, not volume {source}',
   'mount.volume': 'volume {name}',
+  'mount.path': '{path}',
 
   'image.stillThere': 'image {ref} is still there',
   'image.absent': 'there is no image {ref}',
@@ -270,7 +271,7 @@ const EN = {
 export type MessageKey = keyof typeof EN;
 
 const ZH = {
-  'check.nodeNotRunning': '{node} 还没有运行，那里的检查暂时无法进行',
+  'check.nodeNotRunning': '{node} 还没有运行，所以还不能在那里检查任何东西',
   'check.notCheckedYet': '还没有检查',
 
   'title.command': '运行 {what}',
@@ -286,13 +287,13 @@ const ZH = {
   'title.containerExited': '已退出，退出码为 {code}',
   'title.containerPublishes': '发布了端口 {ports}',
   'title.join': '，',
-  'title.imagePresent': '存在镜像 {ref}',
-  'title.networkExists': '存在网络 {name}',
-  'title.volumeExists': '存在分卷 {name}',
+  'title.imagePresent': '镜像 {ref} 已存在',
+  'title.networkExists': '网络 {name} 已存在',
+  'title.volumeExists': '分卷 {name} 已存在',
   'title.nodeRole': 'swarm 节点 {name} 是{role}',
   'title.nodeJoined': 'swarm 节点 {name} 已加入集群',
   'title.serviceReplicas': '服务 {name} 运行 {replicas} 个副本',
-  'title.serviceExists': '存在服务 {name}',
+  'title.serviceExists': '服务 {name} 已存在',
   'title.fileContains': '{path} 包含 "{text}"',
   'title.fileExists': '{path} 存在',
   'title.scriptDone': '这一步已完成',
@@ -336,9 +337,10 @@ const ZH = {
   'port.forwards': '把端口 {host} 转发到了 {actual}，而不是 {wanted}',
   'port.publishes': '发布的端口是 {actual}，而不是 {wanted}',
   'mount.nothing': '在 {destination} 没有挂载任何东西',
-  'mount.notDirectory': '在 {destination} 挂载的是 {actual}，而不是目录 {source}',
-  'mount.notVolume': '在 {destination} 挂载的是 {actual}，而不是分卷 {source}',
+  'mount.notDirectory': '在 {destination} 挂载的是{actual}，而不是目录 {source}',
+  'mount.notVolume': '在 {destination} 挂载的是{actual}，而不是分卷 {source}',
   'mount.volume': '分卷 {name}',
+  'mount.path': '目录 {path}',
 
   'image.stillThere': '镜像 {ref} 仍然存在',
   'image.absent': '没有镜像 {ref}',

@@ -7,6 +7,7 @@
 import { evaluateChecks, type Verdict } from '../checks/evaluate';
 import { probesFor, SCRIPT_OUTPUT_MAX_CHARS, type Probe, type ProbeResult } from '../checks/probes';
 import type { Check } from '../protocol/checks';
+import type { Locale } from '../protocol/locale';
 import type { CommandRecord } from '../checks/shell-integration';
 import type { EngineSnapshot, SandboxSnapshot } from '../engine-state/snapshot';
 import type { CheckVerdict } from '../protocol/lessons';
@@ -20,7 +21,8 @@ export type NodeLookup = (name: string) => JudgedNode | undefined;
 const FILE_PROBE_TIMEOUT_MS = 5000;
 const EXISTS_MARK = 'SLIPWAY-FILE-EXISTS';
 
-export async function judgeChecks(nodes: NodeLookup, checks: readonly Check[], history: readonly CommandRecord[]): Promise<Verdict[]> {
+/** Reasons and derived titles are worded in `locale`; the checks come with their own titles (the lesson in that locale). */
+export async function judgeChecks(nodes: NodeLookup, checks: readonly Check[], history: readonly CommandRecord[], locale: Locale): Promise<Verdict[]> {
   // A node that is not ready gets no snapshot and runs no probe: its checks fail saying so.
   const ready = new Map<string, JudgedNode>();
   for (const check of checks) {
@@ -36,7 +38,7 @@ export async function judgeChecks(nodes: NodeLookup, checks: readonly Check[], h
       }),
     ),
   ]);
-  return evaluateChecks(checks, snapshots, history, probeResults);
+  return evaluateChecks(checks, snapshots, history, probeResults, locale);
 }
 
 /** Each node's engine state, settled after what was just done there; nodes not listed yet are left out. */
@@ -57,9 +59,9 @@ export function toWire(verdicts: readonly Verdict[]): CheckVerdict[] {
 
 export async function runProbe(node: JudgedNode, probe: Probe): Promise<ProbeResult> {
   if (probe.kind === 'script') {
+    // A script that ran out of time with nothing said is worded by the evaluator, in the learner's language.
     const result = await node.exec(probe.script, probe.timeoutMs).catch((error: Error) => ({ exitCode: null, output: error.message }));
-    const output = result.exitCode === null && result.output.trim() === '' ? `did not finish within ${probe.timeoutMs / 1000} s` : result.output;
-    return { kind: 'script', id: probe.id, exitCode: result.exitCode, output: output.trim().slice(0, SCRIPT_OUTPUT_MAX_CHARS) };
+    return { kind: 'script', id: probe.id, exitCode: result.exitCode, output: result.output.trim().slice(0, SCRIPT_OUTPUT_MAX_CHARS) };
   }
   const read = `if [ -e ${quote(probe.path)} ]; then echo ${EXISTS_MARK}; head -c ${probe.maxBytes} ${quote(probe.path)}; fi`;
   const script = probe.container ? `docker exec ${quote(probe.container)} sh -c ${quote(read)} 2>/dev/null` : read;

@@ -10,7 +10,7 @@ import type { ClientMessage } from '../protocol';
 import { ERRORS, errorMessage } from '../protocol/errors';
 import type { ServiceFactory, SessionContext, SessionService } from '../session/context';
 import type { LessonLibrary } from './library';
-import { quizzesSolved, type Lesson, type Step } from '../protocol/lesson-model';
+import { ORIGINAL_LOCALE, quizzesSolved, type Lesson, type Step } from '../protocol/lesson-model';
 import { judgeChecks, settledSnapshots, toWire } from './runner';
 import { applyStart, planStart } from './start-state';
 import type { ProgressStore } from './store';
@@ -103,7 +103,7 @@ export class LessonsService implements SessionService {
     this.#probing = step.checks.some((check) => check.type === 'file' || check.type === 'script');
     try {
       const history = this.context.history.filter((record: CommandRecord) => record.startedAt >= since);
-      const verdicts = await judgeChecks((name) => this.context.node(name), step.checks, history);
+      const verdicts = await judgeChecks((name) => this.context.node(name), step.checks, history, ORIGINAL_LOCALE);
       if (this.#disposed) return;
       const answers = this.deps.store.progress(this.context.learner, lesson.id).quizAnswers;
       const complete = verdicts.every((verdict) => verdict.passed) && quizzesSolved(step, answers);
