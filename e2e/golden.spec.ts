@@ -216,9 +216,9 @@ class GoldenRun {
   async open(lesson: Lesson): Promise<void> {
     await this.#ready(lesson.nodes);
     const nodes = this.#nodes().filter((node) => Number(node.name.slice(4)) <= lesson.nodes);
-    const actions = planStart(lesson, await settledSnapshots(nodes));
+    const actions = planStart(lesson, await settledSnapshots(nodes), ORIGINAL_LOCALE);
     if (actions.length > 0) console.log(`${lesson.id}: start state: ${actions.map((action) => action.description).join('; ')}`);
-    const failures = await applyStart(actions, (name) => this.#context!.node(name));
+    const failures = await applyStart(actions, (name) => this.#context!.node(name), ORIGINAL_LOCALE);
     if (failures.length > 0) throw new Error(`${lesson.id}: the start state could not be prepared: ${failures.join('; ')}`);
     // Each shell goes back to its home folder, as a learner's new habit would not guarantee.
     for (const node of nodes) await this.command('cd ~', node.name, 60_000);

@@ -527,6 +527,8 @@ export const MESSAGES = { en: EN, zh: ZH } as const satisfies { readonly [L in L
 /** The names between braces in a template: `'{path} is gone{where}'` → `'path' | 'where'`. */
 type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
 
+/** The keys whose messages take no parameters. */
+export type PlainKey = { [K in MessageKey]: [Placeholders<(typeof EN)[K]>] extends [never] ? K : never }[MessageKey];
 export type MessageParams<K extends MessageKey> = { readonly [P in Placeholders<(typeof EN)[K]>]: string | number };
 type Arguments<K extends MessageKey> = [Placeholders<(typeof EN)[K]>] extends [never] ? [] : [params: MessageParams<K>];
 

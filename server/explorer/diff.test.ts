@@ -3,12 +3,13 @@ import { diffSnapshots, formatChanges } from './diff';
 import { APP_NET_ID, OLD_ID } from '../engine-state/fixtures/events';
 import { APP_NET, BUSY, DB, FRESH, NGINX, POSTGRES, WEB, container, network } from '../engine-state/fixtures/snapshots';
 import type { EngineSnapshot, ServiceInfo } from '../engine-state/snapshot';
+import type { Locale } from '../protocol/locale';
 
-const summary = (before: EngineSnapshot, after: EngineSnapshot) => formatChanges(diffSnapshots(before, after));
+const summary = (before: EngineSnapshot, after: EngineSnapshot, locale: Locale = 'en') => formatChanges(diffSnapshots(before, after, locale), locale);
 
 describe('diffSnapshots', () => {
   it('says nothing when nothing changed', () => {
-    expect(diffSnapshots(BUSY, structuredClone(BUSY))).toEqual([]);
+    expect(diffSnapshots(BUSY, structuredClone(BUSY), 'en')).toEqual([]);
     expect(summary(BUSY, BUSY)).toBe('');
   });
 
@@ -22,12 +23,16 @@ describe('diffSnapshots', () => {
       networks: [...FRESH.networks, APP_NET],
     };
     expect(summary(before, after)).toBe('+ network app, + container web (nginx), - container old, ~ container db (running → exited)');
+    expect(summary(before, after, 'zh')).toBe('+ 网络 app，+ 容器 web（nginx），- 容器 old，~ 容器 db（running → exited）');
   });
 
   it('collapses one container’s several changes into one entry', () => {
     const after = { ...BUSY, containers: [WEB, { ...DB, name: 'postgres', status: 'exited' as const, exitCode: 137, networks: ['bridge'] }] };
-    expect(diffSnapshots(BUSY, after)).toEqual([
+    expect(diffSnapshots(BUSY, after, 'en')).toEqual([
       { op: '~', kind: 'container', name: 'postgres', detail: 'renamed from db; running → exited 137; joined bridge; left app' },
+    ]);
+    expect(diffSnapshots(BUSY, after, 'zh')).toEqual([
+      { op: '~', kind: 'container', name: 'postgres', detail: '由 db 改名而来；running → exited 137；加入了 bridge；离开了 app' },
     ]);
   });
 
@@ -94,6 +99,7 @@ describe('diffSnapshots', () => {
 describe('formatChanges', () => {
   it('shows at most a few changes and counts the rest', () => {
     const many = Array.from({ length: 10 }, (_, i) => ({ op: '+' as const, kind: 'volume' as const, name: `v${i}` }));
-    expect(formatChanges(many, 3)).toBe('+ volume v0, + volume v1, + volume v2, and 7 more');
+    expect(formatChanges(many, 'en', 3)).toBe('+ volume v0, + volume v1, + volume v2, and 7 more');
+    expect(formatChanges(many, 'zh', 3)).toBe('+ 分卷 v0，+ 分卷 v1，+ 分卷 v2，另外还有 7 项');
   });
 });

@@ -11,7 +11,7 @@ import type { Disposable } from '../common/disposable';
 import { destroyStream } from '../engine-state/event-stream';
 import { orNull } from '../engine-state/reads';
 import type { EngineSnapshot } from '../engine-state/snapshot';
-import { ERRORS, type ClientMessage, type ObjectKind, type ServerMessage } from '../protocol';
+import { ERRORS, ORIGINAL_LOCALE, type ClientMessage, type ObjectKind, type ServerMessage } from '../protocol';
 import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import { Demuxer } from './demux';
@@ -127,10 +127,10 @@ export class ExplorerService implements SessionService {
     try {
       const inspect = await orNull(inspectObject(explorer.node.engine, kind, id));
       const users = kind === 'volume' ? (explorer.node.state.snapshot?.volumes.find((v) => v.name === id)?.users ?? []) : [];
-      this.#send({ type: 'details', details: inspect ? detailsOf(node, kind, id, inspect, users) : missingDetails(node, kind, id) });
+      this.#send({ type: 'details', details: inspect ? detailsOf(node, kind, id, inspect, ORIGINAL_LOCALE, users) : missingDetails(node, kind, id, ORIGINAL_LOCALE) });
     } catch (error) {
       this.#context.log(`explorer: inspect ${kind} ${id} on ${node} failed (${(error as Error).message})`);
-      this.#send({ type: 'details', details: missingDetails(node, kind, id) });
+      this.#send({ type: 'details', details: missingDetails(node, kind, id, ORIGINAL_LOCALE) });
     }
   }
 }
@@ -192,9 +192,9 @@ class NodeExplorer {
     this.#pendingCommands = [];
     const before = this.#history.before(Math.min(...pending.map((r) => r.startedAt)));
     if (!before) return;
-    const changes = diffSnapshots(before, after);
+    const changes = diffSnapshots(before, after, ORIGINAL_LOCALE);
     if (changes.length === 0) return;
-    this.#host.send({ type: 'explorer-diff', node: this.name, changes, summary: formatChanges(changes) });
+    this.#host.send({ type: 'explorer-diff', node: this.name, changes, summary: formatChanges(changes, ORIGINAL_LOCALE) });
     // The next command's changes are measured from here.
     this.#history.record(Date.now(), after);
   }

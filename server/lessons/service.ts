@@ -163,7 +163,7 @@ export class LessonsService implements SessionService {
   /** What stands between the lesson's nodes and its start state, for the page to ask about. */
   async #plan(lesson: Lesson) {
     const nodes = this.context.nodes().filter((node) => Number(node.name.slice(4)) <= lesson.nodes);
-    return planStart(lesson, await settledSnapshots(nodes));
+    return planStart(lesson, await settledSnapshots(nodes), ORIGINAL_LOCALE);
   }
 
   async #offerStart(lesson: Lesson): Promise<void> {
@@ -181,7 +181,7 @@ export class LessonsService implements SessionService {
     try {
       await this.context.ensureNodes(lesson.nodes);
       // Planned again: the learner may have changed things while the dialog was open.
-      const failures = await applyStart(await this.#plan(lesson), (name) => this.context.node(name));
+      const failures = await applyStart(await this.#plan(lesson), (name) => this.context.node(name), ORIGINAL_LOCALE);
       if (!this.#disposed) this.context.send({ type: 'lesson-start', lessonId, actions: [], failures });
     } catch (error) {
       this.context.send(errorMessage(error as Error));

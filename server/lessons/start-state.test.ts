@@ -17,10 +17,14 @@ describe('planStart', () => {
     manager.containers = [container('web.1.abc')];
     const worker = empty();
     worker.swarm = { ...worker.swarm, active: true };
-    const actions = planStart({ nodes: 3, start: { swarm: false, containers: ['web.1.abc'] } }, { node1: manager, node2: worker, node3: empty(), node4: worker });
+    const actions = planStart({ nodes: 3, start: { swarm: false, containers: ['web.1.abc'] } }, { node1: manager, node2: worker, node3: empty(), node4: worker }, 'en');
     expect(actions.map((action) => action.description)).toEqual([
       'node1: leave its swarm (it is a manager; services web stop running there)',
       'node2: leave its swarm (it is a worker)',
+    ]);
+    expect(planStart({ nodes: 2, start: { swarm: false } }, { node1: manager, node2: worker }, 'zh').map((action) => action.description)).toEqual([
+      'node1：退出它所在的 swarm 集群（它是管理节点；服务 web 将不再在那里运行）',
+      'node2：退出它所在的 swarm 集群（它是工作节点）',
     ]);
   });
 
@@ -29,7 +33,7 @@ describe('planStart', () => {
     node.containers = [container('site', [{ hostPort: 8080, containerPort: 80 }]), container('db'), container('other', [{ containerPort: 80 }])];
     node.volumes = [{ name: 'data', driver: 'local', users: ['db'] }];
     node.networks = [{ id: 'n', name: 'appnet', driver: 'bridge', containers: ['db'] }];
-    const actions = planStart({ nodes: 1, start: { ports: [8080], volumes: ['data'], networks: ['appnet'] } }, { node1: node });
+    const actions = planStart({ nodes: 1, start: { ports: [8080], volumes: ['data'], networks: ['appnet'] } }, { node1: node }, 'en');
     expect(actions.map(({ kind, target }) => `${kind} ${target}`)).toEqual([
       'remove-container site',
       'remove-container db',
@@ -37,7 +41,14 @@ describe('planStart', () => {
       'remove-network appnet',
     ]);
     expect(actions[0]!.description).toBe('node1: remove container site (it publishes port 8080, which this lesson uses)');
-    expect(planStart({ nodes: 1, start: {} }, { node1: node })).toEqual([]);
+    expect(planStart({ nodes: 1, start: {} }, { node1: node }, 'en')).toEqual([]);
+    const zh = planStart({ nodes: 1, start: { ports: [8080], volumes: ['data'], networks: ['appnet'] } }, { node1: node }, 'zh');
+    expect(zh.map((action) => action.description)).toEqual([
+      'node1：删除容器 site（它发布了本课要用的端口 8080）',
+      'node1：删除容器 db（它使用分卷 data）',
+      'node1：删除分卷 data 及其中的数据（本课会创建同名的分卷）',
+      'node1：删除网络 appnet（本课会创建同名的网络）',
+    ]);
   });
 });
 
@@ -61,7 +72,7 @@ describe('applyStart', () => {
   it('counts a leave whose answer was lost as done when the node is out of the swarm', async () => {
     const node = engine([hangUp], () => 'inactive');
     const before = rechecks;
-    expect(await applyStart([leave], () => on(node))).toEqual([]);
+    expect(await applyStart([leave], () => on(node), 'en')).toEqual([]);
     expect(node.leaves()).toBe(1);
     expect(rechecks).toBe(before + 1);
   });
@@ -69,10 +80,11 @@ describe('applyStart', () => {
   it('tries once more when the node is still in the swarm, and reports a second failure', async () => {
     let left = false;
     const recovers = engine([hangUp, async () => { left = true; }], () => (left ? 'inactive' : 'active'));
-    expect(await applyStart([leave], () => on(recovers))).toEqual([]);
+    expect(await applyStart([leave], () => on(recovers), 'en')).toEqual([]);
     expect(recovers.leaves()).toBe(2);
     const stuck = engine([hangUp, hangUp], () => 'active');
-    expect(await applyStart([leave], () => on(stuck))).toEqual(['node1: leave its swarm (it is a manager): socket hang up']);
+    expect(await applyStart([leave], () => on(stuck), 'en')).toEqual(['node1: leave its swarm (it is a manager): socket hang up']);
+    expect(await applyStart([leave], () => undefined, 'zh')).toEqual(['node1: leave its swarm (it is a manager)：node1 没有运行']);
   });
 
   it('counts a removal whose object is gone as done', async () => {
@@ -81,6 +93,6 @@ describe('applyStart', () => {
       getContainer: () => ({ remove: hangUp, inspect: () => Promise.reject(gone) }),
     } as unknown as Docker;
     const action = { node: 'node1', kind: 'remove-container', target: 'site', description: 'node1: remove container site' } as const;
-    expect(await applyStart([action], () => on(node))).toEqual([]);
+    expect(await applyStart([action], () => on(node), 'en')).toEqual([]);
   });
 });

@@ -5,52 +5,55 @@
  * the way, in the learner's terms; the page asks them; `applyStart` removes it.
  */
 import type Docker from 'dockerode';
+import { joinList, translator, type Say } from '../common/i18n';
 import type { EngineSnapshot, SandboxSnapshot } from '../engine-state/snapshot';
 import type { StartAction } from '../protocol/lessons';
 import type { SessionNode } from '../session/context';
 import type { Lesson } from '../protocol/lesson-model';
+import type { Locale } from '../protocol/locale';
 
-/** The lesson's nodes (node1 .. nodeN) that are ready, with their engine's state now. */
-export function planStart(lesson: Pick<Lesson, 'nodes' | 'start'>, snapshots: SandboxSnapshot): StartAction[] {
+/** The lesson's nodes (node1 .. nodeN) that are ready, with their engine's state now; described in `locale`. */
+export function planStart(lesson: Pick<Lesson, 'nodes' | 'start'>, snapshots: SandboxSnapshot, locale: Locale): StartAction[] {
+  const say = translator(locale);
   const { start } = lesson;
   const actions: StartAction[] = [];
   for (let index = 1; index <= lesson.nodes; index++) {
     const node = `node${index}`;
     const snapshot = snapshots[node];
     if (!snapshot) continue;
-    if (start.swarm === false && snapshot.swarm.active) actions.push(leaveSwarm(node, snapshot));
+    if (start.swarm === false && snapshot.swarm.active) actions.push(leaveSwarm(node, snapshot, say));
     const doomed = new Map<string, string>();
     const doom = (name: string, why: string) => doomed.has(name) || doomed.set(name, why);
     for (const container of snapshot.containers) {
       const port = container.ports.find((binding) => binding.hostPort !== undefined && start.ports?.includes(binding.hostPort));
-      if (port) doom(container.name, `it publishes port ${port.hostPort}, which this lesson uses`);
-      if (start.containers?.includes(container.name)) doom(container.name, 'this lesson creates a container of that name');
+      if (port) doom(container.name, say('start.publishesPort', { port: port.hostPort! }));
+      if (start.containers?.includes(container.name)) doom(container.name, say('start.sameContainerName'));
     }
     const volumes = snapshot.volumes.filter((volume) => start.volumes?.includes(volume.name));
     const networks = snapshot.networks.filter((network) => start.networks?.includes(network.name) && network.driver !== 'overlay');
-    for (const volume of volumes) volume.users.forEach((user) => doom(user, `it uses volume ${volume.name}`));
-    for (const network of networks) network.containers.forEach((member) => doom(member, `it is attached to network ${network.name}`));
+    for (const volume of volumes) volume.users.forEach((user) => doom(user, say('start.usesVolume', { volume: volume.name })));
+    for (const network of networks) network.containers.forEach((member) => doom(member, say('start.onNetwork', { network: network.name })));
     // Containers a swarm runs for a service go with the swarm.
     const swarmLeft = actions.some((action) => action.node === node && action.kind === 'leave-swarm');
     for (const [name, why] of doomed) {
       if (swarmLeft && isTaskContainer(snapshot, name)) continue;
-      actions.push({ node, kind: 'remove-container', target: name, description: `${node}: remove container ${name} (${why})` });
+      actions.push({ node, kind: 'remove-container', target: name, description: say('start.removeContainer', { node, name, why }) });
     }
     for (const volume of volumes) {
-      actions.push({ node, kind: 'remove-volume', target: volume.name, description: `${node}: remove volume ${volume.name} and the data in it (this lesson creates one of that name)` });
+      actions.push({ node, kind: 'remove-volume', target: volume.name, description: say('start.removeVolume', { node, name: volume.name }) });
     }
     for (const network of networks) {
-      actions.push({ node, kind: 'remove-network', target: network.name, description: `${node}: remove network ${network.name} (this lesson creates one of that name)` });
+      actions.push({ node, kind: 'remove-network', target: network.name, description: say('start.removeNetwork', { node, name: network.name }) });
     }
   }
   return actions;
 }
 
-function leaveSwarm(node: string, snapshot: EngineSnapshot): StartAction {
+function leaveSwarm(node: string, snapshot: EngineSnapshot, say: Say): StartAction {
   const services = snapshot.swarm.services.map((service) => service.name);
-  const role = snapshot.swarm.manager ? 'a manager' : 'a worker';
-  const going = services.length > 0 ? `; services ${services.join(', ')} stop running there` : '';
-  return { node, kind: 'leave-swarm', description: `${node}: leave its swarm (it is ${role}${going})` };
+  const role = say(snapshot.swarm.manager ? 'role.manager' : 'role.worker');
+  const going = services.length > 0 ? say('start.servicesStop', { services: joinList(say, services) }) : '';
+  return { node, kind: 'leave-swarm', description: say('start.leaveSwarm', { node, role, going }) };
 }
 
 /** Swarm names a service's containers `service.slot.taskid`. */
@@ -58,7 +61,7 @@ const isTaskContainer = (snapshot: EngineSnapshot, name: string) =>
   snapshot.swarm.services.some((service) => name.startsWith(`${service.name}.`));
 
 /**
- * Carries the actions out, in order; returns a line for each that failed. An action whose
+ * Carries the actions out, in order; returns a line for each that failed, in `locale`. An action whose
  * answer is lost (the engine closed the connection: seen once for a manager's forced swarm
  * leave in a whole-course run) may still have done its work: what it is for is checked, and
  * the action tried once more only if that does not hold yet.
@@ -66,12 +69,14 @@ const isTaskContainer = (snapshot: EngineSnapshot, name: string) =>
 export async function applyStart(
   actions: readonly StartAction[],
   nodeOf: (node: string) => Pick<SessionNode, 'engine' | 'state'> | undefined,
+  locale: Locale,
 ): Promise<string[]> {
+  const say = translator(locale);
   const failures: string[] = [];
   for (const action of actions) {
     const node = nodeOf(action.node);
     try {
-      if (!node) throw new Error(`${action.node} is not running`);
+      if (!node) throw new Error(say('start.notRunning', { node: action.node }));
       const { engine } = node;
       await carryOut(action, engine).catch(async (error: unknown) => {
         if (await achieved(action, engine).catch(() => false)) return;
@@ -82,7 +87,7 @@ export async function applyStart(
       // No event says a node left its swarm: its state reads the membership again.
       if (action.kind === 'leave-swarm') node.state.recheck();
     } catch (error) {
-      failures.push(`${action.description}: ${(error as Error).message}`);
+      failures.push(say('start.failed', { action: action.description, error: (error as Error).message }));
     }
   }
   return failures;
