@@ -1,8 +1,11 @@
 /**
  * The one catalog of coded errors. Each code has the text a learner sees, the HTTP status
  * it answers with and the WebSocket close code it closes with (4000-4999 are ours).
- * docs/ARCHITECTURE.md lists them; a test keeps the two in step.
+ * docs/ARCHITECTURE.md lists them; a test keeps the two in step. The texts are English: the
+ * page words a code in the learner's language from its own catalog.
  */
+import { z } from 'zod';
+
 export const ERRORS = {
   ENGINE_UNAVAILABLE: {
     status: 503,
@@ -147,6 +150,8 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; close: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+/** A code of the catalog, as messages carry it. */
+export const ErrorCode = z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]);
 
 /** An error that knows its catalog code; `detail` adds what happened this time. */
 export class SlipwayError extends Error {

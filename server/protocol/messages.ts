@@ -9,7 +9,7 @@
  * docs/ARCHITECTURE.md documents every message type; a test checks that it does.
  */
 import { z } from 'zod';
-import { ERRORS, type ErrorCode } from './errors';
+import { ErrorCode } from './errors';
 import { Change, DetailsView, ExplorerView, ObjectKind } from './explorer';
 import {
   CheckNowMessage,
@@ -87,8 +87,6 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export const SandboxState = z.enum(['starting', 'ready', 'resetting', 'failed', 'expired', 'full']);
 export type SandboxState = z.infer<typeof SandboxState>;
 
-const errorCode = z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]);
-
 export const ServerMessage = z.discriminatedUnion('type', [
   // isolated: false when the engine runs sandboxes without user namespaces (an operator's opt-in).
   z.object({ type: z.literal('welcome'), protocol: z.literal(PROTOCOL_VERSION), learner: z.string(), isolated: z.boolean() }),
@@ -99,13 +97,16 @@ export const ServerMessage = z.discriminatedUnion('type', [
     detail: z.string().optional(),
     /** Whether the sandbox came ready-made from the warm pool. */
     warm: z.boolean().optional(),
-    /** Why it stopped, when the state has more than one cause (`expired`: idleness or the lifetime). */
-    reason: errorCode.optional(),
+    /**
+     * Why it stopped or could not start (`expired`: idleness or the lifetime; `failed`, `full`):
+     * the page words it from the code, in the learner's language.
+     */
+    reason: ErrorCode.optional(),
   }),
   // the session reaches its maximum lifetime in `inMs`: its sandbox is then removed
   z.object({ type: z.literal('session-ending'), inMs: z.number().int().nonnegative() }),
   // something the learner should know that asks nothing of them (their sandbox was reclaimed)
-  z.object({ type: z.literal('notice'), code: errorCode, message: z.string() }),
+  z.object({ type: z.literal('notice'), code: ErrorCode, message: z.string() }),
   z.object({
     type: z.literal('terminal'),
     channel,
@@ -114,7 +115,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     event: z.enum(['attached', 'exited']),
     exitCode: z.number().int().nullable().optional(),
   }),
-  z.object({ type: z.literal('error'), code: errorCode, message: z.string() }),
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
   // nodes: the session's nodes and their terminal channels, whenever they change
   NodesMessage,
   // explorer: the whole view (on attach and whenever it settles), what a command changed,

@@ -4,6 +4,7 @@
  * name. Each node's terminal has its own channel, `nodeChannel(name)`: node1 is channel 0.
  */
 import { z } from 'zod';
+import { ErrorCode } from './errors';
 
 /** Node names as lessons, checks and the page write them. */
 export const NODE_NAME = /^node[1-9]$/;
@@ -26,11 +27,14 @@ export const NodeInfo = z.object({
   /** The channel its terminal frames carry. */
   channel: z.number().int().min(0).max(255),
   state: NodeState,
-  /** Why it failed, in the learner's words. */
+  /** Why it failed, in English (the catalog's text of `reason`). */
   detail: z.string().optional(),
+  /** Why it failed, as a code the page words in the learner's language. */
+  reason: ErrorCode.optional(),
   /**
    * Set when the node's engine broke one of Slipway's limits (an endless answer, no answer):
-   * what happened. The explorer and checks of that node may be stale; the shell still works.
+   * what happened, in the learner's language (the engine's own words inside stay English).
+   * The explorer and checks of that node may be stale; the shell still works.
    */
   degraded: z.string().optional(),
 });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Slug } from './lesson-model';
-import { ERRORS, type ErrorCode } from './errors';
+import { ErrorCode } from './errors';
 
 export const TRAINER_WS_PATH = '/ws/trainer';
 /** Where the printed dashboard link points; `?token=` there sets the trainer cookie. */
@@ -157,6 +157,6 @@ export const TrainerServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('participant-terminal'), participant: ParticipantId, channel: z.number().int(), event: z.enum(['attached', 'gone']) }),
   z.object({ type: z.literal('participant-history'), participant: ParticipantId, commands: z.array(CommandEntry), failingReason: z.string().nullable() }),
   z.object({ type: z.literal('takeover'), participant: ParticipantId, state: TakeoverState }),
-  z.object({ type: z.literal('trainer-error'), code: z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]), message: z.string() }),
+  z.object({ type: z.literal('trainer-error'), code: ErrorCode, message: z.string() }),
 ]);
 export type TrainerServerMessage = z.infer<typeof TrainerServerMessage>;
