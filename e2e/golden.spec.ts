@@ -190,6 +190,7 @@ class GoldenRun {
       maxNodes,
       size: { cols: 200, rows: 50 },
       services: [collector],
+      locale: ORIGINAL_LOCALE,
       log: () => undefined,
     });
     await this.#ready(nodes);

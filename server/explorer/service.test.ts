@@ -4,13 +4,11 @@
  * explorer per node as nodes come and go.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CommandRecord } from '../checks/shell-integration';
-import { Emitter } from '../common/emitter';
 import { EngineStates } from '../engine-state/session-states';
-import type { ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
-import type { SessionContext, SessionNode } from '../session/context';
+import type { SessionNode } from '../session/context';
 import { FakeEngine } from '../testing/fake-engine';
+import { fakeSessionContext } from '../testing/session-context';
 import { ExplorerService } from './service';
 
 /** Makes a network as `docker network create` would, and reports it. */
@@ -38,21 +36,7 @@ function setup() {
     exec: async () => ({ exitCode: 0, output: '' }),
   });
   let nodes = [fakeNode('node1')];
-  const sent: ServerMessage[] = [];
-  const commands = new Emitter<CommandRecord>();
-  const nodesChanged = new Emitter<readonly SessionNode[]>();
-  const context: SessionContext = {
-    learner: 'l',
-    nodes: () => nodes,
-    node: (name) => nodes.find((node) => node.name === name),
-    onNodesChanged: nodesChanged.event,
-    onEngineSettled: states.onSettled,
-    ensureNodes: async () => undefined,
-    send: (message) => sent.push(message),
-    onCommand: commands.event,
-    history: [],
-    log: () => undefined,
-  };
+  const { context, sent, commands, nodesChanged, setLocale } = fakeSessionContext(() => nodes, states);
   const service = new ExplorerService(context);
   dispose = () => {
     service.dispose();
@@ -70,7 +54,7 @@ function setup() {
     nodes = names.map((name) => nodes.find((node) => node.name === name) ?? fakeNode(name));
     nodesChanged.fire(nodes);
   };
-  return { engine, engines, sent, commands, service, networks, setNodes };
+  return { engine, engines, sent, commands, service, networks, setNodes, setLocale };
 }
 
 let dispose: (() => void) | undefined;
@@ -91,6 +75,27 @@ describe('ExplorerService', () => {
     const before = sent.length;
     service.attached();
     expect(sent.slice(before)).toHaveLength(1);
+  });
+
+  it('words diffs and details in the learner’s language, and shows the details again when it changes', async () => {
+    const { engine, sent, commands, service, networks, setLocale } = setup();
+    await vi.waitFor(() => expect(networks()).toBe('node1: bridge'));
+    engine.images.set('sha256:n', { id: 'sha256:n', tags: ['nginx:latest'], size: 1_000, layers: 1 });
+    /** The title and first line of the details last shown. */
+    const shown = () => {
+      const details = sent.findLast((m) => m.type === 'details')?.details;
+      return details && `${details.title} | ${details.fields[0]?.label}: ${details.fields[0]?.value}`;
+    };
+    service.handle({ type: 'explorer-details', node: 'node1', kind: 'image', id: 'nginx:latest' });
+    await vi.waitFor(() => expect(shown()).toBe('image nginx:latest | Tags: nginx:latest'));
+    setLocale('zh');
+    await vi.waitFor(() => expect(shown()).toBe('镜像 nginx:latest | 标签: nginx:latest'));
+
+    const startedAt = Date.now();
+    createNetwork(engine, 'a', 'app');
+    await vi.waitFor(() => expect(networks()).toBe('node1: app,bridge'));
+    commands.fire({ command: 'docker network create app', exitCode: 0, startedAt, finishedAt: Date.now(), node: 'node1' });
+    await vi.waitFor(() => expect(sent.find((m) => m.type === 'explorer-diff')).toMatchObject({ summary: '+ 网络 app' }));
   });
 
   it('re-subscribes and re-lists after the event stream breaks', async () => {

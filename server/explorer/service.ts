@@ -2,16 +2,18 @@
  * The explorer as a feature of a learner's session: it shows every ready node's engine state
  * (server/engine-state/) as it settles, measures what each command changed on its node, and
  * answers the panel's questions about one object (details, followed logs) on the node it
- * names, reading that node's engine directly.
+ * names, reading that node's engine directly. What it words is in the learner's language; the
+ * details shown are sent again when the learner switches.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
+import { translator, type Say } from '../common/i18n';
 import type { Disposable } from '../common/disposable';
 import { destroyStream } from '../engine-state/event-stream';
 import { orNull } from '../engine-state/reads';
 import type { EngineSnapshot } from '../engine-state/snapshot';
-import { ERRORS, ORIGINAL_LOCALE, type ClientMessage, type ObjectKind, type ServerMessage } from '../protocol';
+import { ERRORS, type ClientMessage, type Locale, type ObjectKind, type ServerMessage } from '../protocol';
 import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import { Demuxer } from './demux';
@@ -38,6 +40,8 @@ export class ExplorerService implements SessionService {
   readonly #nodes = new Map<string, NodeExplorer>();
   readonly #subscriptions: Disposable[];
   #lastPublished = '';
+  /** The object whose details the panel asked for last, worded again on a switch of language. */
+  #shown: { node: string; kind: ObjectKind; id: string } | undefined;
   #logs: LogFollower | undefined;
   #disposed = false;
 
@@ -46,6 +50,7 @@ export class ExplorerService implements SessionService {
     this.#subscriptions = [
       context.onCommand((record) => this.#nodes.get(record.node)?.commandFinished(record)),
       context.onNodesChanged((nodes) => this.#track(nodes)),
+      context.onLocaleChanged(() => this.#showAgain()),
     ];
     this.#track(context.nodes());
   }
@@ -59,13 +64,15 @@ export class ExplorerService implements SessionService {
     switch (message.type) {
       case 'explorer-details': {
         const explorer = this.#explorerOf(message.node);
+        this.#shown = { node: message.node, kind: message.kind, id: message.id };
         if (explorer) void this.#details(explorer, message.kind, message.id);
         return true;
       }
       case 'logs-follow': {
         this.#logs?.stop();
         const explorer = this.#explorerOf(message.node);
-        this.#logs = explorer && new LogFollower(explorer.node.engine, explorer.name, message.container, (m) => this.#send(m));
+        const say = () => translator(this.#context.locale());
+        this.#logs = explorer && new LogFollower(explorer.node.engine, explorer.name, message.container, (m) => this.#send(m), say);
         return true;
       }
       case 'logs-stop':
@@ -99,7 +106,8 @@ export class ExplorerService implements SessionService {
     }
     for (const node of nodes) {
       if (this.#nodes.has(node.name)) continue;
-      this.#nodes.set(node.name, new NodeExplorer(node, { changed: () => this.#publish(), send: (message) => this.#send(message) }));
+      const host = { changed: () => this.#publish(), send: (message: ServerMessage) => this.#send(message), locale: () => this.#context.locale() };
+      this.#nodes.set(node.name, new NodeExplorer(node, host));
     }
     this.#publish();
   }
@@ -127,11 +135,17 @@ export class ExplorerService implements SessionService {
     try {
       const inspect = await orNull(inspectObject(explorer.node.engine, kind, id));
       const users = kind === 'volume' ? (explorer.node.state.snapshot?.volumes.find((v) => v.name === id)?.users ?? []) : [];
-      this.#send({ type: 'details', details: inspect ? detailsOf(node, kind, id, inspect, ORIGINAL_LOCALE, users) : missingDetails(node, kind, id, ORIGINAL_LOCALE) });
+      const locale = this.#context.locale();
+      this.#send({ type: 'details', details: inspect ? detailsOf(node, kind, id, inspect, locale, users) : missingDetails(node, kind, id, locale) });
     } catch (error) {
       this.#context.log(`explorer: inspect ${kind} ${id} on ${node} failed (${(error as Error).message})`);
-      this.#send({ type: 'details', details: missingDetails(node, kind, id, ORIGINAL_LOCALE) });
+      this.#send({ type: 'details', details: missingDetails(node, kind, id, this.#context.locale()) });
     }
+  }
+
+  #showAgain(): void {
+    const explorer = this.#shown && this.#nodes.get(this.#shown.node);
+    if (explorer) void this.#details(explorer, this.#shown!.kind, this.#shown!.id);
   }
 }
 
@@ -139,6 +153,8 @@ interface NodeExplorerHost {
   /** The node's view changed: its state settled on something new, or went live or not. */
   changed(): void;
   send(message: ServerMessage): void;
+  /** The learner's language, for what a command changed. */
+  locale(): Locale;
 }
 
 /** One node's explorer: the history of its settled states, and what each command changed. */
@@ -192,9 +208,10 @@ class NodeExplorer {
     this.#pendingCommands = [];
     const before = this.#history.before(Math.min(...pending.map((r) => r.startedAt)));
     if (!before) return;
-    const changes = diffSnapshots(before, after, ORIGINAL_LOCALE);
+    const locale = this.#host.locale();
+    const changes = diffSnapshots(before, after, locale);
     if (changes.length === 0) return;
-    this.#host.send({ type: 'explorer-diff', node: this.name, changes, summary: formatChanges(changes, ORIGINAL_LOCALE) });
+    this.#host.send({ type: 'explorer-diff', node: this.name, changes, summary: formatChanges(changes, locale) });
     // The next command's changes are measured from here.
     this.#history.record(Date.now(), after);
   }
@@ -232,6 +249,8 @@ class LogFollower {
     readonly node: string,
     private readonly container: string,
     private readonly send: (message: ServerMessage) => void,
+    /** Words Slipway's own notes among the output, in the learner's language then. */
+    private readonly say: () => Say,
   ) {
     void this.#start();
   }
@@ -267,7 +286,7 @@ class LogFollower {
           for (const payload of demuxer ? demuxer.push(chunk) : [chunk]) this.#push(decoder.write(payload));
         } catch (error) {
           reportMisbehaviour(this.engine, (error as Error).message);
-          this.#push(`\n[the engine sent ${(error as Error).message}: logs stopped]\n`);
+          this.#push(`\n${this.say()('logs.engineStopped', { error: (error as Error).message })}\n`);
           this.#end();
         }
       });
@@ -276,7 +295,8 @@ class LogFollower {
       stream.on('error', () => this.#end());
     } catch (error) {
       if (this.#stopped) return;
-      this.#push(statusOf(error) === 404 ? 'This container no longer exists.\n' : `Could not read the logs (${(error as Error).message}).\n`);
+      const say = this.say();
+      this.#push(`${statusOf(error) === 404 ? say('logs.noContainer') : say('logs.unreadable', { error: (error as Error).message })}\n`);
       this.#end();
     }
   }
@@ -297,7 +317,7 @@ class LogFollower {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     let data = this.#buffer;
-    if (this.#skipped > 0) data += `\n[… ${this.#skipped} characters skipped: the container prints faster than the panel shows]\n`;
+    if (this.#skipped > 0) data += `\n${this.say()('logs.skipped', { count: this.#skipped })}\n`;
     this.#buffer = '';
     this.#skipped = 0;
     if (data || ended) this.send({ type: 'logs', node: this.node, container: this.container, data, ...(ended ? { ended } : {}) });

@@ -1,15 +1,23 @@
 /**
  * The hub with stand-in sandbox managers: a client that floods the server with messages (each
  * answered with an error) while never reading is closed as TOO_SLOW with the server's memory
- * bounded; per-client rates; and what a page is told when its session ends unasked (the
- * lifetime's warning and end, a session reclaimed while the page was closed).
+ * bounded; per-client rates; what a page is told when its session ends unasked (the
+ * lifetime's warning and end, a session reclaimed while the page was closed); and the
+ * learner's language, which the page names and the server words everything in.
  */
+import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { LessonLibrary } from '../lessons/library';
+import { lessonsService } from '../lessons/service';
+import { sqliteProgressStore } from '../lessons/store';
 import { ERRORS, type ServerMessage } from '../protocol';
-import type { SandboxManager } from '../sandbox/manager';
+import { Check } from '../protocol/checks';
+import type { Lesson } from '../protocol/lesson-model';
+import type { Sandbox, SandboxManager, SandboxProgress } from '../sandbox/manager';
+import type { ServiceFactory } from '../session/context';
 import { idleManager } from '../testing/http-app';
 import { ClientLimits } from './client-limits';
 import { LearnerHub } from './learner-hub';
@@ -18,9 +26,9 @@ const LIMITS = { STUCK_QUEUED_BYTES: 256 * 1024, STUCK_MS: 500, MAX_QUEUED_BYTES
 const servers: WebSocketServer[] = [];
 
 /** A hub on a loopback port; every socket is a new learner unless `keyOf` says whose it is. */
-async function serve(manager: SandboxManager, keyOf = (index: number) => `k${index}`.padEnd(16, '0')) {
+async function serve(manager: SandboxManager, keyOf = (index: number) => `k${index}`.padEnd(16, '0'), services: ServiceFactory[] = []) {
   const limits = new ClientLimits({ maxSockets: 10, sessionsPerMinute: 100, actionsPerMinute: 2, joinsPerMinute: 2 });
-  const hub = new LearnerHub(manager, [], 5, () => undefined, true, limits, LIMITS);
+  const hub = new LearnerHub(manager, services, 5, () => undefined, true, limits, LIMITS);
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   servers.push(wss);
   /** The close codes the server sent (a client that does not read never sees them). */
@@ -139,4 +147,66 @@ it('warns an open page before its session’s lifetime ends, then shows why it e
     reason: 'SESSION_LIFETIME_ENDED',
     detail: ERRORS.SESSION_LIFETIME_ENDED.message,
   });
+});
+
+/** A lesson of one step that wants `docker ps` run, and its Chinese translation. */
+function lessonInTwoLanguages(): LessonLibrary {
+  const check = Check.parse({ type: 'command', contains: 'docker ps' });
+  const original: Lesson = {
+    id: 'first',
+    title: 'First',
+    summary: 's',
+    order: 1,
+    minutes: 5,
+    nodes: 1,
+    images: [],
+    module: 'basics',
+    start: {},
+    locale: 'en',
+    intro: '',
+    steps: [{ id: 'ps', title: 'ps', html: '', blocks: [], hints: [], checks: [check], quizzes: [], task: false }],
+  };
+  const translated: Lesson = { ...original, locale: 'zh', steps: [{ ...original.steps[0]!, checks: [{ ...check, title: '列出容器' }] }] };
+  return new LessonLibrary([original], { zh: [translated] });
+}
+
+it('words what it sends in the language the page names, and sends again what it worded', async () => {
+  let ready!: (sandbox: Sandbox) => void;
+  const manager = {
+    ...idleManager(),
+    acquire: (_key: string, progress: SandboxProgress) => {
+      progress(false);
+      return new Promise<Sandbox>((resolve) => (ready = resolve));
+    },
+    // The lesson's node1 never comes: its command check needs none.
+    addNode: () => new Promise(() => undefined),
+  } as unknown as SandboxManager;
+  const store = sqliteProgressStore(new Database(':memory:'));
+  const { url } = await serve(manager, undefined, [lessonsService({ library: lessonInTwoLanguages(), store })]);
+  const page = await client(url);
+  const last = (type: ServerMessage['type']) => page.messages.findLast((message) => message.type === type);
+  await expect.poll(() => last('sandbox')).toEqual({ type: 'sandbox', state: 'starting', detail: 'Starting your own Docker engine…', warm: false });
+
+  // The page names its language after the welcome: what it was told while waiting is worded again.
+  page.socket.send(JSON.stringify({ type: 'locale', locale: 'zh' }));
+  await expect.poll(() => last('sandbox')).toEqual({ type: 'sandbox', state: 'starting', detail: '正在启动你自己的 Docker 引擎…', warm: false });
+
+  ready({ node: 'node1' } as Sandbox);
+  await expect.poll(() => last('sandbox')).toEqual({ type: 'sandbox', state: 'ready' });
+  page.socket.send(JSON.stringify({ type: 'lesson-select', lessonId: 'first', stepId: 'ps' }));
+  // Judged as the translation reads: its title, and the reason in Chinese.
+  await expect.poll(() => last('verdicts')).toMatchObject({ verdicts: [{ title: '列出容器', passed: false, reason: '你还没有运行过任何命令' }] });
+
+  // A switch of language judges again, in it.
+  page.socket.send(JSON.stringify({ type: 'locale', locale: 'en' }));
+  await expect.poll(() => last('verdicts')).toMatchObject({ verdicts: [{ title: 'Run `docker ps`', reason: 'you have not run any command yet' }] });
+  // lesson-select may name the language too.
+  page.socket.send(JSON.stringify({ type: 'lesson-select', lessonId: 'first', stepId: 'ps', locale: 'zh' }));
+  await expect.poll(() => last('verdicts')).toMatchObject({ verdicts: [{ title: '列出容器' }] });
+
+  // A language Slipway does not speak is answered as any message it does not understand.
+  page.socket.send(JSON.stringify({ type: 'locale', locale: 'fr' }));
+  await expect.poll(() => last('error')).toMatchObject({ code: 'INVALID_MESSAGE', message: expect.stringMatching(/^A message from the browser was not understood\. \(locale: /) });
+  expect(page.socket.readyState).toBe(WebSocket.OPEN);
+  page.socket.close();
 });

@@ -5,9 +5,11 @@
  * shell and its screen.
  */
 import type { WebSocket } from 'ws';
+import { translator } from '../common/i18n';
 import {
   ERRORS,
   FIRST_NODE,
+  ORIGINAL_LOCALE,
   PROTOCOL_VERSION,
   decodeTerminalFrame,
   errorCodeOf,
@@ -17,9 +19,10 @@ import {
   parseTrainerClientMessage,
   type ClientMessage,
   type ErrorCode,
+  type Locale,
   type ServerMessage,
 } from '../protocol';
-import type { EndReason, Sandbox, SandboxManager } from '../sandbox/manager';
+import type { EndReason, Sandbox, SandboxManager, SandboxProgress } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { LearnerSession } from '../session/learner-session';
 import type { Log } from '../log';
@@ -29,11 +32,21 @@ import { SOCKET_QUEUE, StuckWatch, closeTooSlow, type SocketQueueLimits } from '
 
 const DEFAULT_SIZE = { cols: 100, rows: 30 };
 
+/** What the page was last told while its sandbox is on the way, worded again when the learner switches language. */
+interface Starting {
+  state: 'starting' | 'resetting';
+  text: 'sandbox.warm' | 'sandbox.cold' | 'sandbox.resetting';
+  warm?: boolean;
+}
+
 interface Learner {
   socket: WebSocket | null;
   viewer: Viewer | null;
   session: LearnerSession | null;
   size: { cols: number; rows: number };
+  /** The learner's language: from the page's `locale` message (or a `lesson-select`'s); English until it comes. */
+  locale: Locale;
+  starting: Starting | null;
 }
 
 /**
@@ -108,7 +121,7 @@ export class LearnerHub {
     this.pages.opened(key);
     const refused = this.pages.admit(key);
     if (refused) return stopped(socket, refused);
-    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, progress(socket)));
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, this.#progress(learner, socket)));
   }
 
   /** The learner's session was released unasked: close their terminals and tell their page. */
@@ -175,7 +188,7 @@ export class LearnerHub {
   #learner(key: string): Learner {
     let learner = this.#learners.get(key);
     if (!learner) {
-      learner = { socket: null, viewer: null, session: null, size: { ...DEFAULT_SIZE } };
+      learner = { socket: null, viewer: null, session: null, size: { ...DEFAULT_SIZE }, locale: ORIGINAL_LOCALE, starting: null };
       this.#learners.set(key, learner);
     }
     return learner;
@@ -193,8 +206,9 @@ export class LearnerHub {
       sandbox = await obtain();
     } catch (error) {
       const code = errorCodeOf(error);
+      learner.starting = null;
       this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
-      send(socket, { type: 'sandbox', state: code === 'SANDBOX_LIMIT_REACHED' ? 'full' : 'failed', detail: ERRORS[code].message });
+      send(socket, { type: 'sandbox', state: code === 'SANDBOX_LIMIT_REACHED' ? 'full' : 'failed', detail: ERRORS[code].message, reason: code });
       close(socket, code);
       return;
     }
@@ -209,18 +223,21 @@ export class LearnerHub {
           maxNodes: this.maxNodes,
           size: learner.size,
           services: this.services,
+          locale: learner.locale,
           log: (line) => this.log(line, { learner: key.slice(0, 8) }),
         });
         if (learner.session || learner.socket !== socket) session.dispose();
         else learner.session = session;
       } catch (error) {
         this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
-        send(socket, { type: 'sandbox', state: 'failed', detail: ERRORS.SANDBOX_FAILED.message });
+        learner.starting = null;
+        send(socket, { type: 'sandbox', state: 'failed', detail: ERRORS.SANDBOX_FAILED.message, reason: 'SANDBOX_FAILED' });
         close(socket, 'SANDBOX_FAILED');
         return;
       }
     }
     if (learner.socket !== socket || !learner.session) return;
+    learner.starting = null;
     send(socket, { type: 'sandbox', state: 'ready' });
     // A page opened within the last minutes of the session's lifetime is warned too.
     const inMs = this.manager.endingIn(key, Date.now());
@@ -257,9 +274,14 @@ export class LearnerHub {
     }
   }
 
-  /** The terminal and sandbox messages; the rest belong to the session's features. */
+  /** The terminal, sandbox and language messages; the rest belong to the session's features. */
   #handleOwn(key: string, learner: Learner, viewer: Viewer, message: ClientMessage): boolean {
+    // The lessons feature takes it on, in this language.
+    if (message.type === 'lesson-select' && message.locale) this.#setLocale(learner, message.locale);
     switch (message.type) {
+      case 'locale':
+        this.#setLocale(learner, message.locale);
+        return true;
       case 'resize':
         if (message.channel === nodeChannel(FIRST_NODE)) learner.size = { cols: message.cols, rows: message.rows };
         learner.session?.resize(message.channel, message.cols, message.rows);
@@ -288,8 +310,26 @@ export class LearnerHub {
     const { socket, viewer } = learner;
     if (!socket || !viewer) return;
     this.#disposeSession(learner);
-    send(socket, { type: 'sandbox', state: 'resetting', detail: 'Removing your sandbox and starting a fresh one…' });
-    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, progress(socket)));
+    this.#sendStarting(learner, socket, { state: 'resetting', text: 'sandbox.resetting' });
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, this.#progress(learner, socket)));
+  }
+
+  /** From now on the server words everything for this learner in `locale`, and says again what it words. */
+  #setLocale(learner: Learner, locale: Locale): void {
+    if (learner.locale === locale) return;
+    learner.locale = locale;
+    learner.session?.setLocale(locale);
+    if (learner.starting && learner.socket) this.#sendStarting(learner, learner.socket, learner.starting);
+  }
+
+  #progress(learner: Learner, socket: WebSocket): SandboxProgress {
+    return (warm) => this.#sendStarting(learner, socket, { state: 'starting', text: warm ? 'sandbox.warm' : 'sandbox.cold', warm });
+  }
+
+  #sendStarting(learner: Learner, socket: WebSocket, starting: Starting): void {
+    learner.starting = starting;
+    const { state, text, warm } = starting;
+    send(socket, { type: 'sandbox', state, detail: translator(learner.locale)(text), ...(warm !== undefined ? { warm } : {}) });
   }
 
   #disposeSession(learner: Learner): void {
@@ -316,10 +356,6 @@ function socketViewer(socket: WebSocket, limits: SocketQueueLimits): Viewer {
 function stopped(socket: WebSocket, reason: ErrorCode): void {
   send(socket, { type: 'sandbox', state: 'expired', reason, detail: ERRORS[reason].message });
   close(socket, reason);
-}
-
-function progress(socket: WebSocket) {
-  return (detail: string, warm: boolean) => send(socket, { type: 'sandbox', state: 'starting', detail, warm });
 }
 
 /** A failed node request: the page shows it; the connection stays. */

@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineStates } from '../engine-state/session-states';
-import type { ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
-import type { SessionContext, SessionNode } from '../session/context';
+import type { SessionNode } from '../session/context';
 import { FakeEngine } from '../testing/fake-engine';
+import { fakeSessionContext } from '../testing/session-context';
 import { LessonLibrary } from './library';
 import type { Lesson } from '../protocol/lesson-model';
 import { LessonsService } from './service';
@@ -35,31 +35,19 @@ function workerEngine(): FakeEngine {
 }
 
 function session(engines: FakeEngine[]) {
-  const sent: ServerMessage[] = [];
   const states = new EngineStates({ log: () => undefined });
   const nodes: SessionNode[] = engines.map((engine, index) => {
     const name = `node${index + 1}`;
     return { name, sandbox: { node: name } as Sandbox, engine: engine.docker, state: states.open(name, engine.docker), exec: async () => ({ exitCode: 0, output: '' }) };
   });
-  const context: SessionContext = {
-    learner: 'me',
-    nodes: () => nodes,
-    node: (name) => nodes.find((node) => node.name === name),
-    onNodesChanged: () => ({ dispose: () => undefined }),
-    onEngineSettled: states.onSettled,
-    ensureNodes: async () => undefined,
-    send: (message) => void sent.push(message),
-    onCommand: () => ({ dispose: () => undefined }),
-    history: [],
-    log: () => undefined,
-  };
+  const { context, sent, setLocale } = fakeSessionContext(() => nodes, states);
   const store = sqliteProgressStore(new Database(':memory:'));
   const service = new LessonsService(context, { library: new LessonLibrary([lesson]), store });
   dispose = () => {
     service.dispose();
     states.dispose();
   };
-  return { service, sent, store, nodes };
+  return { service, sent, store, nodes, setLocale };
 }
 
 let dispose: (() => void) | undefined;
@@ -80,7 +68,7 @@ describe('LessonsService', () => {
 
   it('offers to take the nodes out of a swarm when the lesson opens, and does so on lesson-prepare', async () => {
     const engine = workerEngine();
-    const { service, sent, nodes } = session([engine]);
+    const { service, sent, nodes, setLocale } = session([engine]);
     service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why' });
     await vi.waitFor(() => expect(sent.some((message) => message.type === 'lesson-start')).toBe(true));
     expect(sent.find((message) => message.type === 'lesson-start')).toMatchObject({
@@ -99,5 +87,12 @@ describe('LessonsService', () => {
     service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why', opened: true });
     await vi.waitFor(() => expect(offers()).toBe(3));
     expect(sent.filter((message) => message.type === 'lesson-start').at(-1)).toMatchObject({ actions: [{ kind: 'leave-swarm' }] });
+    // In the learner's language.
+    setLocale('zh');
+    service.handle({ type: 'lesson-select', lessonId: 'swarm', stepId: 'why', opened: true });
+    await vi.waitFor(() => expect(offers()).toBe(4));
+    expect(sent.filter((message) => message.type === 'lesson-start').at(-1)).toMatchObject({
+      actions: [{ kind: 'leave-swarm', description: 'node1：退出它所在的 swarm 集群（它是工作节点）' }],
+    });
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Lessons in a learner's session: starts the nodes a selected lesson needs; judges the
  * selected step's checks after each command the learner finishes, whenever a node's engine
- * state settles on something new, when nodes come or go, and on `check-now`; sends the
- * verdicts, and records the step as complete once every check passed.
+ * state settles on something new, when nodes come or go, on `check-now` and when the learner
+ * switches language; sends the verdicts, and records the step as complete once every check
+ * passed. Checks are judged as the lesson reads in the learner's language (a translation gives
+ * their titles and script reasons), and everything else the verdicts say is worded in it too.
  */
 import type { CommandRecord } from '../checks/shell-integration';
 import type { Disposable } from '../common/disposable';
@@ -10,7 +12,7 @@ import type { ClientMessage } from '../protocol';
 import { ERRORS, errorMessage } from '../protocol/errors';
 import type { ServiceFactory, SessionContext, SessionService } from '../session/context';
 import type { LessonLibrary } from './library';
-import { ORIGINAL_LOCALE, quizzesSolved, type Lesson, type Step } from '../protocol/lesson-model';
+import { quizzesSolved, type Lesson, type Step } from '../protocol/lesson-model';
 import { judgeChecks, settledSnapshots, toWire } from './runner';
 import { applyStart, planStart } from './start-state';
 import type { ProgressStore } from './store';
@@ -28,6 +30,7 @@ export function lessonsService(dependencies: LessonsDependencies): ServiceFactor
 }
 
 interface Selection {
+  /** The original lesson and step. */
   lesson: Lesson;
   step: Step;
   /** Only commands started since the step was selected count for its command checks. */
@@ -51,6 +54,7 @@ export class LessonsService implements SessionService {
       context.onCommand(() => void this.judge()),
       context.onNodesChanged(() => void this.judge()),
       context.onEngineSettled(() => this.#engineSettled()),
+      context.onLocaleChanged(() => void this.judge()),
     ];
   }
 
@@ -100,10 +104,13 @@ export class LessonsService implements SessionService {
     if (!selection || this.#disposed) return;
     this.#judging = true;
     const { lesson, step, since } = selection;
-    this.#probing = step.checks.some((check) => check.type === 'file' || check.type === 'script');
+    const locale = this.context.locale();
+    // The same checks (a translation keeps the original's), with their titles and reasons in the learner's language.
+    const { checks } = this.deps.library.get(lesson.id, locale)?.steps.find((candidate) => candidate.id === step.id) ?? step;
+    this.#probing = checks.some((check) => check.type === 'file' || check.type === 'script');
     try {
       const history = this.context.history.filter((record: CommandRecord) => record.startedAt >= since);
-      const verdicts = await judgeChecks((name) => this.context.node(name), step.checks, history, ORIGINAL_LOCALE);
+      const verdicts = await judgeChecks((name) => this.context.node(name), checks, history, locale);
       if (this.#disposed) return;
       const answers = this.deps.store.progress(this.context.learner, lesson.id).quizAnswers;
       const complete = verdicts.every((verdict) => verdict.passed) && quizzesSolved(step, answers);
@@ -163,7 +170,7 @@ export class LessonsService implements SessionService {
   /** What stands between the lesson's nodes and its start state, for the page to ask about. */
   async #plan(lesson: Lesson) {
     const nodes = this.context.nodes().filter((node) => Number(node.name.slice(4)) <= lesson.nodes);
-    return planStart(lesson, await settledSnapshots(nodes), ORIGINAL_LOCALE);
+    return planStart(lesson, await settledSnapshots(nodes), this.context.locale());
   }
 
   async #offerStart(lesson: Lesson): Promise<void> {
@@ -181,7 +188,7 @@ export class LessonsService implements SessionService {
     try {
       await this.context.ensureNodes(lesson.nodes);
       // Planned again: the learner may have changed things while the dialog was open.
-      const failures = await applyStart(await this.#plan(lesson), (name) => this.context.node(name), ORIGINAL_LOCALE);
+      const failures = await applyStart(await this.#plan(lesson), (name) => this.context.node(name), this.context.locale());
       if (!this.#disposed) this.context.send({ type: 'lesson-start', lessonId, actions: [], failures });
     } catch (error) {
       this.context.send(errorMessage(error as Error));

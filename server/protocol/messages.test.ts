@@ -9,6 +9,8 @@ describe('parseClientMessage', () => {
       { type: 'ack', channel: 0, bytes: 16384 },
       { type: 'restart-shell', channel: 0 },
       { type: 'reset-sandbox' },
+      { type: 'locale', locale: 'zh' },
+      { type: 'lesson-select', lessonId: 'first', stepId: 'ps', locale: 'en' },
     ]) {
       expect(parseClientMessage(JSON.stringify(message))).toEqual({ ok: true, message });
     }
@@ -22,6 +24,8 @@ describe('parseClientMessage', () => {
     expect(unknown.ok === false && unknown.error).toMatch(/^type: /);
     const badChannel = parseClientMessage(JSON.stringify({ type: 'ack', channel: 300, bytes: 1 }));
     expect(badChannel.ok === false && badChannel.error).toMatch(/^channel: /);
+    const badLocale = parseClientMessage(JSON.stringify({ type: 'locale', locale: 'fr' }));
+    expect(badLocale.ok === false && badLocale.error).toMatch(/^locale: /);
   });
 
   it('rejects JSON that is not an object', () => {

@@ -59,6 +59,9 @@ interface Session {
   warned: boolean;
 }
 
+/** What an acquisition is doing: handing out a warm sandbox from the pool, or starting one cold. */
+export type SandboxProgress = (warm: boolean) => void;
+
 /** Why a session was released without being asked: idleness, its lifetime, or room for others. */
 export type EndReason = Extract<ErrorCode, 'SANDBOX_EXPIRED' | 'SESSION_LIFETIME_ENDED' | 'SANDBOX_RECLAIMED'>;
 
@@ -187,8 +190,11 @@ export class SandboxManager {
     return left <= lifetimeWarningMs(this.options.maxLifetimeMs) ? Math.max(0, left) : undefined;
   }
 
-  /** The learner's sandbox: their own if it exists, else one from the pool, else a new one. */
-  acquire(learner: string, progress: (detail: string, warm: boolean) => void = () => {}): Promise<Sandbox> {
+  /**
+   * The learner's sandbox: their own if it exists, else one from the pool, else a new one.
+   * `progress` hears which, before it is ready (the page words it).
+   */
+  acquire(learner: string, progress: SandboxProgress = () => {}): Promise<Sandbox> {
     const existing = this.#sessions.get(learner)?.nodes.get(FIRST_NODE);
     if (existing) return Promise.resolve(existing);
     const pending = this.#acquiring.get(learner);
@@ -267,7 +273,7 @@ export class SandboxManager {
   }
 
   /** Throws the learner's nodes away and gives them a fresh node1. */
-  async reset(learner: string, progress?: (detail: string, warm: boolean) => void): Promise<Sandbox> {
+  async reset(learner: string, progress?: SandboxProgress): Promise<Sandbox> {
     await this.release(learner);
     return this.acquire(learner, progress);
   }
@@ -356,19 +362,19 @@ export class SandboxManager {
     return { total: this.#total(), max: this.options.maxSandboxes, memoryAvailable: this.options.memoryAvailable?.() ?? true };
   }
 
-  async #assign(learner: string, progress: (detail: string, warm: boolean) => void): Promise<Sandbox> {
+  async #assign(learner: string, progress: SandboxProgress): Promise<Sandbox> {
     let plan = planAcquire(this.#pool.length, this.#capacity());
     if (plan === 'full' && (await this.#reclaimFor(1))) plan = planAcquire(this.#pool.length, this.#capacity());
     if (plan === 'full') throw new SlipwayError('SANDBOX_LIMIT_REACHED');
     let sandbox: Sandbox;
     if (plan === 'pool') {
       sandbox = this.#pool.shift()!;
-      progress('Handing you a ready sandbox…', true);
+      progress(true);
       const name = learnerContainerName(learner, FIRST_NODE);
       await sandbox.container.rename({ name });
       sandbox = { ...sandbox, name };
     } else {
-      progress('Starting your own Docker engine…', false);
+      progress(false);
       this.#starting += 1;
       try {
         sandbox = await this.#create(learnerContainerName(learner, FIRST_NODE), FIRST_NODE);

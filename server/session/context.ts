@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
 import type { Disposable } from '../common/disposable';
 import type { EngineState } from '../engine-state/follower';
-import type { ClientMessage, ServerMessage } from '../protocol';
+import type { ClientMessage, Locale, ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
 import type { ExecResult } from './sandbox-exec';
 
@@ -40,6 +40,10 @@ export interface SessionContext {
   ensureNodes(count: number): Promise<void>;
   /** Sends to the learner's page, if one is connected; dropped otherwise. */
   send(message: ServerMessage): void;
+  /** The learner's language: every text a feature sends is worded in it (server/common/i18n.ts). */
+  locale(): Locale;
+  /** Fires when the learner switched language: a feature sends again what it words. */
+  onLocaleChanged(listener: (locale: Locale) => void): Disposable;
   /** Every command a shell of the session finished (any node), as shell integration reported it. */
   onCommand(listener: (record: CommandRecord) => void): Disposable;
   /** Commands so far in this session, oldest first. */

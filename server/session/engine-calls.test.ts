@@ -22,12 +22,11 @@ import { LessonLibrary } from '../lessons/library';
 import type { Lesson } from '../protocol/lesson-model';
 import { LessonsService } from '../lessons/service';
 import { sqliteProgressStore } from '../lessons/store';
-import type { ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
 import { FakeEngine } from '../testing/fake-engine';
-import { Emitter } from '../common/emitter';
+import { fakeSessionContext } from '../testing/session-context';
 import { EngineStates } from '../engine-state/session-states';
-import type { SessionContext, SessionNode } from './context';
+import type { SessionNode } from './context';
 
 const NGINX_ID = 'sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6';
 
@@ -57,7 +56,6 @@ function busyEngine(): FakeEngine {
 }
 
 function session(engine: FakeEngine, lesson: Lesson) {
-  const sent: ServerMessage[] = [];
   const states = new EngineStates({ log: () => undefined });
   const node: SessionNode = {
     name: 'node1',
@@ -66,19 +64,7 @@ function session(engine: FakeEngine, lesson: Lesson) {
     state: states.open('node1', engine.docker),
     exec: async () => ({ exitCode: 0, output: '' }),
   };
-  const commands = new Emitter<CommandRecord>();
-  const context: SessionContext = {
-    learner: 'me',
-    nodes: () => [node],
-    node: (name) => (name === 'node1' ? node : undefined),
-    onNodesChanged: () => ({ dispose: () => undefined }),
-    onEngineSettled: states.onSettled,
-    ensureNodes: async () => undefined,
-    send: (message) => void sent.push(message),
-    onCommand: commands.event,
-    history: [],
-    log: () => undefined,
-  };
+  const { context, sent, commands } = fakeSessionContext(() => [node], states);
   const store = sqliteProgressStore(new Database(':memory:'));
   const features = [new ExplorerService(context), new LessonsService(context, { library: new LessonLibrary([lesson]), store })];
   /** The shell's report of a command, as LearnerSession passes it on. */

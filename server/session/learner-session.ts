@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import { OSC_SHELL_INTEGRATION, ShellIntegrationParser, type CommandRecord } from '../checks/shell-integration';
 import type { Disposable } from '../common/disposable';
 import { Emitter } from '../common/emitter';
+import { translator } from '../common/i18n';
 import { EngineStates } from '../engine-state/session-states';
 import {
   ERRORS,
@@ -19,6 +20,8 @@ import {
   nodeIndex,
   nodeName,
   type ClientMessage,
+  type ErrorCode,
+  type Locale,
   type NodeInfo,
   type NodeState,
   type ServerMessage,
@@ -48,12 +51,15 @@ export interface LearnerSessionOptions {
   maxNodes: number;
   size: TerminalSize;
   services: readonly ServiceFactory[];
+  /** The learner's language when the session opens (`setLocale` changes it). */
+  locale: Locale;
   log: (line: string) => void;
 }
 
 interface NodeEntry {
   state: NodeState;
-  detail?: string;
+  /** Why it failed. */
+  failure?: ErrorCode;
   /** Set while ready. */
   ready?: { node: SessionNode; terminal: TerminalChannel };
   /** The start under way, which removal waits for. */
@@ -69,10 +75,12 @@ export class LearnerSession {
   readonly #services: SessionService[];
   readonly #commands = new Emitter<CommandRecord>();
   readonly #nodesChanged = new Emitter<readonly SessionNode[]>();
+  readonly #localeChanged = new Emitter<Locale>();
   readonly #history: CommandRecord[] = [];
   readonly #subscriptions = new Map<string, Disposable>();
   readonly #states: EngineStates;
   #size: TerminalSize;
+  #locale: Locale;
   #viewer: Viewer | null = null;
   #disposed = false;
 
@@ -91,6 +99,7 @@ export class LearnerSession {
     this.learner = options.learner;
     this.#options = options;
     this.#size = options.size;
+    this.#locale = options.locale;
     this.#states = new EngineStates({ log: options.log });
     for (const { sandbox, engine } of engines) {
       const node = this.#sessionNode(sandbox, engine);
@@ -104,6 +113,8 @@ export class LearnerSession {
       onEngineSettled: (listener) => this.#states.onSettled(listener),
       ensureNodes: (count) => this.ensureNodes(count),
       send: (message) => this.#send(message),
+      locale: () => this.#locale,
+      onLocaleChanged: (listener) => this.#localeChanged.event(listener),
       onCommand: (listener) => this.#commands.event(listener),
       history: this.#history,
       log: options.log,
@@ -135,6 +146,14 @@ export class LearnerSession {
   resize(channel: number, cols: number, rows: number): void {
     this.#size = { cols, rows };
     this.terminal(channel)?.resize(cols, rows);
+  }
+
+  /** The learner switched language: the nodes and every feature word their texts in it from now on. */
+  setLocale(locale: Locale): void {
+    if (locale === this.#locale || this.#disposed) return;
+    this.#locale = locale;
+    this.#sendNodes();
+    this.#localeChanged.fire(locale);
   }
 
   /** Offers a message to each feature; false when none of them took it. */
@@ -193,6 +212,7 @@ export class LearnerSession {
     this.#states.dispose();
     this.#commands.dispose();
     this.#nodesChanged.dispose();
+    this.#localeChanged.dispose();
     this.#viewer = null;
   }
 
@@ -216,7 +236,7 @@ export class LearnerSession {
         (error: Error) => {
           this.#options.log(`learner ${this.learner.slice(0, 8)}: could not start ${name}: ${error.message}`);
           if (entry.state !== 'removing') entry.state = 'failed';
-          entry.detail = ERRORS[errorCodeOf(error)].message;
+          entry.failure = errorCodeOf(error);
           throw error;
         },
       )
@@ -261,12 +281,13 @@ export class LearnerSession {
   }
 
   #sendNodes(): void {
+    const say = translator(this.#locale);
     const nodes: NodeInfo[] = this.#sorted().map(([name, entry]) => ({
       name,
       channel: nodeChannel(name),
       state: entry.state,
-      ...(entry.detail && entry.state === 'failed' ? { detail: entry.detail } : {}),
-      ...(entry.degraded ? { degraded: `Slipway stopped trusting this node's engine: ${entry.degraded}.` } : {}),
+      ...(entry.failure && entry.state === 'failed' ? { detail: ERRORS[entry.failure].message, reason: entry.failure } : {}),
+      ...(entry.degraded ? { degraded: say('node.degraded', { reason: entry.degraded }) } : {}),
     }));
     this.#send({ type: 'nodes', nodes, max: this.#options.maxNodes });
   }
