@@ -274,6 +274,9 @@ describe('in Chinese', () => {
       'fail: 容器 site 的状态是 running，但它运行的镜像是 nginx，而不是 redis；它在 /data 挂载的是分卷 sitedata，而不是目录 /srv；它在 /logs 没有挂载任何东西；它设置的是 MODE=prod，而不是 MODE=dev；它没有环境变量 DEBUG',
     );
     expect(zh({ type: 'container', name: 'site', exists: false })).toBe('fail: 容器 site 仍然存在（状态为 running）');
+    expect(zh({ type: 'container', name: 'site', restartPolicy: 'always', labels: { tier: 'db' } })).toBe(
+      'fail: 容器 site 的状态是 running，但它带有 label tier=web，而不是 tier=db；它使用的重启策略是 "unless-stopped"，而不是 "always"',
+    );
   });
 
   it('word image, network, volume, swarm and service reasons', () => {
@@ -286,9 +289,9 @@ describe('in Chinese', () => {
     );
     expect(zh({ type: 'volume', name: 'sitedata', usedBy: ['web'] })).toBe('fail: web 没有挂载分卷 sitedata（使用它的是 site）');
     expect(zh({ type: 'swarm' }, { engine: EMPTY })).toBe('fail: node1 没有加入 swarm 集群');
-    expect(zh({ type: 'node', name: 'node2', role: 'manager', leader: true })).toBe('fail: swarm 节点 node2 是工作节点，而不是管理节点；它不是 leader 节点');
+    expect(zh({ type: 'node', name: 'node2', role: 'manager', leader: true })).toBe('fail: swarm 节点 node2 是工作节点，而不是管理节点；它不是领导者（leader）');
     expect(zh({ type: 'service', name: 'search', replicas: 3, update: { delay: '10s' } })).toBe(
-      'fail: 服务 search 有 2 个正在运行的副本，而不是 3 个；它两次更新之间等待 5 秒，而不是 10 秒',
+      'fail: 服务 search 有 2 个正在运行的副本，而不是 3 个；它的更新间隔是 5 秒，而不是 10 秒',
     );
   });
 
