@@ -16,6 +16,7 @@ import { sqliteProgressStore } from '../lessons/store';
 import { ERRORS, type ServerMessage } from '../protocol';
 import { Check } from '../protocol/checks';
 import type { Lesson } from '../protocol/lesson-model';
+import { lessonChecking } from '../testing/lessons';
 import type { Sandbox, SandboxManager, SandboxProgress } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { idleManager } from '../testing/http-app';
@@ -152,20 +153,7 @@ it('warns an open page before its session’s lifetime ends, then shows why it e
 /** A lesson of one step that wants `docker ps` run, and its Chinese translation. */
 function lessonInTwoLanguages(): LessonLibrary {
   const check = Check.parse({ type: 'command', contains: 'docker ps' });
-  const original: Lesson = {
-    id: 'first',
-    title: 'First',
-    summary: 's',
-    order: 1,
-    minutes: 5,
-    nodes: 1,
-    images: [],
-    module: 'basics',
-    start: {},
-    locale: 'en',
-    intro: '',
-    steps: [{ id: 'ps', title: 'ps', html: '', blocks: [], hints: [], checks: [check], quizzes: [], task: false }],
-  };
+  const original = lessonChecking(check);
   const translated: Lesson = { ...original, locale: 'zh', steps: [{ ...original.steps[0]!, checks: [{ ...check, title: '列出容器' }] }] };
   return new LessonLibrary([original], { zh: [translated] });
 }
@@ -193,7 +181,7 @@ it('words what it sends in the language the page names, and sends again what it 
 
   ready({ node: 'node1' } as Sandbox);
   await expect.poll(() => last('sandbox')).toEqual({ type: 'sandbox', state: 'ready' });
-  page.socket.send(JSON.stringify({ type: 'lesson-select', lessonId: 'first', stepId: 'ps' }));
+  page.socket.send(JSON.stringify({ type: 'lesson-select', lessonId: 'lesson', stepId: 'step' }));
   // Judged as the translation reads: its title, and the reason in Chinese.
   await expect.poll(() => last('verdicts')).toMatchObject({ verdicts: [{ title: '列出容器', passed: false, reason: '你还没有运行过任何命令' }] });
 
@@ -201,7 +189,7 @@ it('words what it sends in the language the page names, and sends again what it 
   page.socket.send(JSON.stringify({ type: 'locale', locale: 'en' }));
   await expect.poll(() => last('verdicts')).toMatchObject({ verdicts: [{ title: 'Run `docker ps`', reason: 'you have not run any command yet' }] });
   // lesson-select may name the language too.
-  page.socket.send(JSON.stringify({ type: 'lesson-select', lessonId: 'first', stepId: 'ps', locale: 'zh' }));
+  page.socket.send(JSON.stringify({ type: 'lesson-select', lessonId: 'lesson', stepId: 'step', locale: 'zh' }));
   await expect.poll(() => last('verdicts')).toMatchObject({ verdicts: [{ title: '列出容器' }] });
 
   // A language Slipway does not speak is answered as any message it does not understand.

@@ -27,12 +27,12 @@ export class LessonLibrary {
     return [...this.#originals.values()];
   }
 
-  /** The original (whose checks are the ones evaluated). */
+  /** The original: its steps, checks, nodes and start are the lesson's in every language (a translation changes texts only). */
   original(id: string): Lesson | undefined {
     return this.#originals.get(id);
   }
 
-  /** The lesson in `locale` when translated, else the original. */
+  /** The lesson in `locale` when translated, else the original: what a learner reads, and the check titles and script reasons they are judged with. */
   get(id: string, locale: string = ORIGINAL_LOCALE): Lesson | undefined {
     return this.#translations.get(id)?.get(locale) ?? this.#originals.get(id);
   }

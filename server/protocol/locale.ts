@@ -1,7 +1,9 @@
 /**
  * The languages Slipway speaks. The page picks one (the browser's language on a first visit,
- * then the learner's choice) and sends it with each `lesson-select`; the server words check
- * titles, reasons and its notices in it, and serves lessons in it where a translation exists.
+ * then the learner's choice) and sends it after each `welcome` and on every switch (`locale`),
+ * and with each `lesson-select`; the server words what it writes for the learner in it (check
+ * titles and reasons, start states, explorer texts, progress: server/common/i18n.ts), and
+ * serves lessons in it where a translation exists. Coded errors the page words from their code.
  */
 import { z } from 'zod';
 

@@ -24,26 +24,12 @@ import { LessonsService } from '../lessons/service';
 import { sqliteProgressStore } from '../lessons/store';
 import type { Sandbox } from '../sandbox/manager';
 import { FakeEngine } from '../testing/fake-engine';
+import { lessonChecking } from '../testing/lessons';
 import { fakeSessionContext } from '../testing/session-context';
 import { EngineStates } from '../engine-state/session-states';
 import type { SessionNode } from './context';
 
 const NGINX_ID = 'sha256:a8758716bb6aa4d90071160d27028fe4eaee7ce8166221a97d30440c8eac2be6';
-
-const lessonChecking = (check: Check): Lesson => ({
-  id: 'lesson',
-  title: 'Lesson',
-  summary: 's',
-  order: 1,
-  minutes: 5,
-  nodes: 1,
-  images: [],
-  module: 'basics',
-  start: {},
-  locale: 'en',
-  intro: '',
-  steps: [{ id: 'step', title: 'Step', html: '', blocks: [], hints: [], checks: [check], quizzes: [], task: false }],
-});
 
 /** A node after the first lessons: two containers and two images already there. */
 function busyEngine(): FakeEngine {
