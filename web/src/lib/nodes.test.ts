@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addNodeBlocked, nextNode, nodeTabs, removable, runLabel, runState, shownNode, tabBefore } from './nodes';
 import { en } from './i18n/en';
 import { zh } from './i18n/zh';
-import type { NodeInfo } from './protocol';
+import { ERRORS, type NodeInfo } from './protocol';
 
 const tabs: NodeInfo[] = [
   { name: 'node1', channel: 0, state: 'ready' },
@@ -59,6 +59,9 @@ describe('running a command on a node', () => {
     expect(runState('node2', tabs, shells, true, en)).toEqual({ runnable: false, why: 'node2 is starting…' });
     expect(runState('node3', tabs, shells, true, en)).toEqual({ runnable: false, why: 'node3 could not be started: no room left' });
     expect(runState('node4', tabs, shells, true, en)).toEqual({ runnable: false, why: 'node4 is being removed.' });
+    // A coded failure is worded in the page's language, whatever the server's English said.
+    const coded: NodeInfo[] = [{ name: 'node2', channel: 1, state: 'failed', detail: ERRORS.SANDBOX_LIMIT_REACHED.message, reason: 'SANDBOX_LIMIT_REACHED' }];
+    expect(runState('node2', coded, shells, true, zh).why).toBe(zh.nodes.why.failedBecause('node2', zh.errors.SANDBOX_LIMIT_REACHED));
     expect(runState('node5', tabs, shells, true, en)).toEqual({
       runnable: false,
       why: 'The shell on node5 has ended: press Enter in its terminal for a new one.',

@@ -3,7 +3,7 @@
  * another node may be added, and whether a command can be typed into a node's shell now.
  */
 import type { ShellState } from './connection.svelte';
-import type { Messages } from './i18n/catalog';
+import { errorText, type Messages } from './i18n/catalog';
 import { FIRST_NODE, nodeChannel, nodeName, type NodeInfo } from './protocol';
 
 /** The tabs to show: the server's nodes, or node1 alone until the server has listed them. */
@@ -66,6 +66,7 @@ export function runState(
     case 'removing':
       return { runnable: false, why: why.removing(node) };
     case 'failed':
+      if (tab.reason) return { runnable: false, why: why.failedBecause(node, errorText(t, tab.reason, tab.detail)) };
       return { runnable: false, why: tab.detail ? why.failedBecause(node, tab.detail) : why.failed(node) };
     case 'ready':
       break;
