@@ -85,6 +85,8 @@ test('a Chinese browser gets the catalog, a lesson, a failing reason and the exp
   // The switch: English at once, and kept after a reload.
   await page.locator('[data-testid="locale"][data-locale="en"]').click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  // The scan above sees the UI's words: in English it finds them.
+  await expect.poll(async () => (await uiTexts(page)).includes('Reset sandbox')).toBe(true);
   await page.reload();
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
