@@ -1,7 +1,8 @@
 /**
  * Slipway in Chinese, end to end: a browser whose language is Chinese gets every screen it
  * opens in Chinese on its first visit (the lesson catalog, a lesson, a failing check's reason
- * from the server, the explorer and what a command changed), with no English left in the UI.
+ * from the server, the explorer and what a command changed, a port preview's own page), with
+ * no English left in the UI; the learner's switch to English holds for all of them.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
@@ -82,6 +83,12 @@ test('a Chinese browser gets the catalog, a lesson, a failing reason and the exp
   await expectNoEnglish(page, 'the explorer');
   await page.screenshot({ path: test.info().outputPath('explorer.png') });
 
+  // A page the server writes itself, a port preview's, follows the browser's language too.
+  const preview = await context.newPage();
+  await preview.goto(`${slipway.url}/preview/node1/8081/`);
+  await expect(preview.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(preview.locator('body')).toContainText('你的沙箱里还没有程序监听端口 8081');
+
   // The switch: English at once, and kept after a reload.
   await page.locator('[data-testid="locale"][data-locale="en"]').click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -90,6 +97,9 @@ test('a Chinese browser gets the catalog, a lesson, a failing reason and the exp
   await page.reload();
   await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  // The choice, not the browser's language, now words the preview's page.
+  await preview.reload();
+  await expect(preview.locator('body')).toContainText('Nothing is listening on port 8081 in your sandbox yet');
   await run(page, 'docker rm -f web');
   await context.close();
 });

@@ -1,6 +1,6 @@
 /**
  * The one catalog of what the server writes for a learner: check titles and reasons, start
- * states, explorer summaries and details, sandbox progress, log notes. Each message is a
+ * states, explorer summaries and details, sandbox progress, log notes, a port preview's pages. Each message is a
  * template with `{name}` placeholders, in English and in Chinese; `translator(locale)` renders
  * them. The English templates type the parameters, a key missing in Chinese does not compile,
  * and neither does a Chinese template whose placeholders differ from the English one's.
@@ -266,6 +266,14 @@ const EN = {
   'sandbox.cold': 'Starting your own Docker engine…',
   'sandbox.resetting': 'Removing your sandbox and starting a fresh one…',
   'node.degraded': "Slipway stopped trusting this node's engine: {reason}.",
+
+  // ---- a port preview's own pages (server/http/preview-proxy.ts) ----
+  'preview.notAnsweringTitle': 'Nothing is answering on port {port} yet',
+  'preview.notListening': 'Nothing is listening on port {port} in your sandbox yet ({reason}).',
+  'preview.startOne': 'Start a container that publishes it, for example {example}, check it with {check}, then reload this page.',
+  'preview.refused': 'the connection was refused',
+  'preview.closed': 'the connection was closed at once',
+  'preview.noAnswer': 'no answer',
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -518,6 +526,13 @@ const ZH = {
   'sandbox.cold': '正在启动你自己的 Docker 引擎…',
   'sandbox.resetting': '正在删除你的沙箱，并启动一个新的…',
   'node.degraded': 'Slipway 不再信任这个节点的引擎：{reason}。',
+
+  'preview.notAnsweringTitle': '端口 {port} 还没有任何响应',
+  'preview.notListening': '你的沙箱里还没有程序监听端口 {port}（{reason}）。',
+  'preview.startOne': '先启动一个发布这个端口的容器，例如 {example}，用 {check} 确认，然后重新加载本页。',
+  'preview.refused': '连接被拒绝',
+  'preview.closed': '连接立即被关闭',
+  'preview.noAnswer': '没有应答',
 } as const satisfies { readonly [K in MessageKey]: string };
 
 export const MESSAGES = { en: EN, zh: ZH } as const satisfies { readonly [L in Locale]: { readonly [K in MessageKey]: string } };

@@ -51,7 +51,20 @@ describe('forwarded headers', () => {
     });
   });
 
-  it('explains a port that answers nothing', () => {
-    expect(notListeningPage(8080, 'the connection was refused')).toContain('Nothing is listening on port 8080 in your sandbox yet');
+  it("explains a port that answers nothing, in the learner's language", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const english = notListeningPage(8080, refused, 'en');
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('Nothing is listening on port 8080 in your sandbox yet (the connection was refused).');
+    expect(english).toContain('<code>docker run -d -p 8080:80 nginx</code>');
+    const chinese = notListeningPage(8080, refused, 'zh');
+    expect(chinese).toContain('<html lang="zh-CN">');
+    expect(chinese).toContain('你的沙箱里还没有程序监听端口 8080（连接被拒绝）。');
+    expect(chinese).toContain('<code>docker ps</code>');
+  });
+
+  it("escapes an engine's own words in it", () => {
+    const odd = Object.assign(new Error('<script>alert(1)</script>'), { code: 'EWHATEVER' });
+    expect(notListeningPage(8080, odd, 'en')).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });

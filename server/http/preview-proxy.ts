@@ -18,10 +18,12 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ERRORS, PREVIEW_PREFIX, type ErrorCode } from '../protocol';
+import { ERROR_TEXTS, ERRORS, PREVIEW_PREFIX, type ErrorCode, type Locale } from '../protocol';
+import { translator } from '../common/i18n';
 import type { Sandbox } from '../sandbox/manager';
 import { INNER_ENGINE_PORT, sandboxAddress } from '../session/inner-engine';
 import { COOKIE_NAME } from './identity';
+import { requestLocale } from './request-locale';
 
 export const PREVIEW_TIMING = {
   /** A port that accepts no connection within this long is reported as not answering. */
@@ -131,19 +133,24 @@ function responseHeaders(response: IncomingMessage, target: PreviewTarget, host:
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+function page(title: string, body: string, locale: Locale): string {
+  return `<!doctype html><html lang="${locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2328}code{background:#f1f3f5;padding:.1em .3em;border-radius:3px}</style>
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-/** What a port that answers nothing shows; it reloads by itself every few seconds. */
-export function notListeningPage(port: number, reason: string): string {
+/**
+ * What a port that answers nothing shows, in the learner's language. The catalog's texts are
+ * Slipway's own; only what they are filled with is escaped.
+ */
+export function notListeningPage(port: number, error: NodeJS.ErrnoException, locale: Locale): string {
+  const say = translator(locale);
+  const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
   return page(
-    `Nothing is answering on port ${port} yet`,
-    `<p>Nothing is listening on port ${port} in your sandbox yet (${escapeHtml(reason)}).</p>
-<p>Start a container that publishes it, for example <code>docker run -d -p ${port}:80 nginx</code>,
-check it with <code>docker ps</code>, then reload this page.</p>`,
+    say('preview.notAnsweringTitle', { port }),
+    `<p>${say('preview.notListening', { port, reason: escapeHtml(describe(error, locale)) })}</p>
+<p>${say('preview.startOne', { example: code(`docker run -d -p ${port}:80 nginx`), check: code('docker ps') })}</p>`,
+    locale,
   );
 }
 
@@ -153,8 +160,10 @@ const wantsHtml = (request: IncomingMessage) => /text\/html/.test(request.header
 export function sendCatalogError(request: IncomingMessage, response: ServerResponse, code: ErrorCode): void {
   const { status, message } = ERRORS[code];
   if (wantsHtml(request)) {
+    const locale = requestLocale(request.headers);
+    const text = ERROR_TEXTS[locale][code];
     response.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    response.end(page(message, `<p>${escapeHtml(message)}</p>`));
+    response.end(page(text, `<p>${escapeHtml(text)}</p>`, locale));
   } else {
     response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     response.end(JSON.stringify({ error: code, message }));
@@ -167,14 +176,15 @@ function rawResponse(socket: Duplex, status: number, reason: string, contentType
   );
 }
 
-function describe(error: NodeJS.ErrnoException): string {
+function describe(error: NodeJS.ErrnoException, locale: Locale): string {
+  const say = translator(locale);
   switch (error.code) {
     case 'ECONNREFUSED':
-      return 'the connection was refused';
+      return say('preview.refused');
     case 'ECONNRESET':
-      return 'the connection was closed at once';
+      return say('preview.closed');
     case 'ETIMEDOUT':
-      return 'no answer';
+      return say('preview.noAnswer');
     default:
       return error.message;
   }
@@ -268,7 +278,7 @@ export function createPreviewProxy({ sandboxOf, learnerOf, addressOf = sandboxAd
         return;
       }
       response.writeHead(502, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      response.end(notListeningPage(target.port, describe(error)));
+      response.end(notListeningPage(target.port, error, requestLocale(request.headers)));
     });
     response.on('close', () => {
       if (!response.writableFinished) upstream.destroy();
@@ -315,7 +325,7 @@ export function createPreviewProxy({ sandboxOf, learnerOf, addressOf = sandboxAd
       answer.pipe(socket);
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
-      rawResponse(socket, 502, 'Bad Gateway', 'text/html; charset=utf-8', notListeningPage(target.port, describe(error)));
+      rawResponse(socket, 502, 'Bad Gateway', 'text/html; charset=utf-8', notListeningPage(target.port, error, requestLocale(request.headers)));
     });
     upstream.end();
   }

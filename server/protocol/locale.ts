@@ -13,3 +13,6 @@ export type Locale = z.infer<typeof Locale>;
 
 /** The language lessons are written in; translations sit beside them (NN-slug.zh.md). */
 export const ORIGINAL_LOCALE: Locale = 'en';
+
+/** The cookie that tells pages the server writes itself (port previews) the learner's choice. */
+export const LOCALE_COOKIE = 'slipway_locale';

@@ -61,7 +61,7 @@ describe('running a command on a node', () => {
     expect(runState('node4', tabs, shells, true, en)).toEqual({ runnable: false, why: 'node4 is being removed.' });
     // A coded failure is worded in the page's language, whatever the server's English said.
     const coded: NodeInfo[] = [{ name: 'node2', channel: 1, state: 'failed', detail: ERRORS.SANDBOX_LIMIT_REACHED.message, reason: 'SANDBOX_LIMIT_REACHED' }];
-    expect(runState('node2', coded, shells, true, zh).why).toBe(zh.nodes.why.failedBecause('node2', zh.errors.SANDBOX_LIMIT_REACHED));
+    expect(runState('node2', coded, shells, true, zh)).toEqual({ runnable: false, why: zh.nodes.why.failedBecause('node2', zh.errors.SANDBOX_LIMIT_REACHED) });
     expect(runState('node5', tabs, shells, true, en)).toEqual({
       runnable: false,
       why: 'The shell on node5 has ended: press Enter in its terminal for a new one.',

@@ -3,10 +3,10 @@
  * Texts with something in them are functions of it, never strings to concatenate; each
  * parameter appears in the text (catalog.test.ts checks both languages).
  */
-import { ERRORS, MODULES, type ErrorCode, type ModuleId } from '../protocol';
+import { ERROR_TEXTS, MODULES, type ModuleId } from '../protocol';
 import type { ScreenReason } from '../reconnect';
 
-const errors = Object.fromEntries(Object.entries(ERRORS).map(([code, error]) => [code, error.message])) as Record<ErrorCode, string>;
+const errors = ERROR_TEXTS.en;
 
 const tryAgain = 'Try again';
 const newSandbox = 'Start a new sandbox';

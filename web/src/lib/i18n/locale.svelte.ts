@@ -1,10 +1,11 @@
 /**
  * The page's language, owned here and nowhere else: the current locale and its catalog (runes
  * state, so every text read from `i18n.t` relabels at once on a switch), `<html lang>`, and the
- * learner's choice kept in localStorage. A first visit follows the browser's languages and
- * keeps nothing until the learner chooses.
+ * learner's choice kept in localStorage, and in a cookie for the pages the server writes itself
+ * (a port preview's). A first visit follows the browser's languages and keeps nothing until the
+ * learner chooses.
  */
-import type { Locale } from '../protocol';
+import { LOCALE_COOKIE, type Locale } from '../protocol';
 import { CATALOGS, initialLocale, langTag, LOCALE_STORAGE_KEY, type Messages } from './catalog';
 
 class I18n {
@@ -21,6 +22,7 @@ class I18n {
   set(locale: Locale): void {
     this.locale = locale;
     document.documentElement.lang = this.tag;
+    document.cookie = `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Strict`;
     try {
       localStorage.setItem(LOCALE_STORAGE_KEY, locale);
     } catch {

@@ -3,38 +3,10 @@
  * Terms as the Chinese lessons use them: 镜像 image, 容器 container, 分卷 volume, 网络 network,
  * 仓库 registry, 集群 swarm, 服务 service, 节点 node, 沙箱 sandbox, 引擎 engine.
  */
+import { ERROR_TEXTS } from '../protocol';
 import type { Messages } from './en';
 
-const errors: Messages['errors'] = {
-  ENGINE_UNAVAILABLE: '容器引擎没有响应。Slipway 会自动重试；如果一直这样，请联系运行 Slipway 的人。',
-  ENGINE_NOT_ISOLATED: '这个容器引擎没有把沙箱与宿主机隔离，因此 Slipway 不会使用它。',
-  SANDBOX_LIMIT_REACHED: 'Slipway 已满：所有沙箱都在使用中。请过几分钟再试。',
-  NODE_LIMIT_REACHED: '你的会话中的节点数已达上限。请先删除一个节点，再添加新的。',
-  NODE_NOT_FOUND: '你的会话中没有这个节点（node1 不能单独删除：请改为重置沙箱）。',
-  SANDBOX_FAILED: '你的沙箱无法启动。',
-  SANDBOX_EXPIRED: '你的沙箱长时间未使用，已被删除。请新建一个沙箱继续。',
-  SESSION_LIFETIME_ENDED: '你的沙箱已达到会话的最长时限，因此已被删除。你的课程进度仍然保留：新建一个沙箱即可继续。',
-  SANDBOX_RECLAIMED: '你之前的沙箱在本页面关闭期间被删除了，因为 Slipway 已满。这是一个新的沙箱；你的课程进度仍然保留。',
-  UNAUTHENTICATED: '这个请求没有带上 Slipway 的会话 Cookie。请重新加载页面以获取一个。',
-  FORBIDDEN_ORIGIN: '此页面不允许连接到 Slipway（Origin 不符）。',
-  NOT_FOUND: '未找到。',
-  INVALID_MESSAGE: '无法理解浏览器发来的一条消息。',
-  REPLACED: '这个沙箱已在另一个标签页或窗口中打开。',
-  LESSON_NOT_FOUND: '没有这个课程或步骤（可能已改名）。请从列表中重新选择。',
-  INVALID_REQUEST: '无法理解这个请求（路径、请求头或方法格式有误）。',
-  FORBIDDEN_HOST: 'Slipway 不响应这个主机名（参见 SLIPWAY_PUBLIC_URL 和 SLIPWAY_ALLOWED_HOSTS）。',
-  INTERNAL_ERROR: '服务器出了问题。其他学员不受影响；请重试。',
-  TOO_SLOW: '页面没有及时读取 Slipway 发送的内容，所以连接被关闭了。它会自动重新连接。',
-  TOO_MANY_SESSIONS: '从你的地址打开的 Slipway 会话太多了。请关闭一个标签页，或联系运行 Slipway 的人。',
-  RATE_LIMITED: '你的地址在短时间内发出了太多此类请求。请等一分钟再试。',
-  FORBIDDEN: '此功能仅供工作坊的讲师使用。',
-  WORKSHOP_NOT_FOUND: '没有使用这个代码的工作坊。请向讲师核对代码。',
-  WORKSHOP_FULL: '这个工作坊的学员人数已满。请联系讲师。',
-  WORKSHOP_PAUSED: '讲师暂停了工作坊。你的进度仍然保留；恢复后即可继续。',
-  WORKSHOP_ENDED: '工作坊已经结束。你的进度仍然保留；你可以自己继续学习这些课程。',
-  WORKSHOP_REMOVED: '讲师已将你移出工作坊。你的进度仍然保留；你可以自己继续学习这些课程。',
-  SHUTTING_DOWN: 'Slipway 正在重启。页面会自动重新连接。',
-};
+const errors = ERROR_TEXTS.zh;
 
 const tryAgain = '重试';
 const newSandbox = '新建沙箱';
