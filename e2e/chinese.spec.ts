@@ -47,6 +47,8 @@ async function expectNoEnglish(page: Page, where: string): Promise<void> {
 test('a Chinese browser gets the catalog, a lesson, a failing reason and the explorer in Chinese', async ({ slipway, browser }) => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => void (message.type() === 'error' && consoleErrors.push(message.text())));
   await openSandbox(page, slipway.url);
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 
@@ -101,5 +103,6 @@ test('a Chinese browser gets the catalog, a lesson, a failing reason and the exp
   await preview.reload();
   await expect(preview.locator('body')).toContainText('Nothing is listening on port 8081 in your sandbox yet');
   await run(page, 'docker rm -f web');
+  expect(consoleErrors).toEqual([]);
   await context.close();
 });
