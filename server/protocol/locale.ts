@@ -14,5 +14,9 @@ export type Locale = z.infer<typeof Locale>;
 /** The language lessons are written in; translations sit beside them (NN-slug.zh.md). */
 export const ORIGINAL_LOCALE: Locale = 'en';
 
+/** A text in every language, for a page that picks one itself (the trainer's lesson and step titles). */
+export const LocalizedText = z.record(Locale, z.string());
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
 /** The cookie that tells pages the server writes itself (port previews) the learner's choice. */
 export const LOCALE_COOKIE = 'slipway_locale';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Slug } from './lesson-model';
 import { ErrorCode } from './errors';
+import { LocalizedText } from './locale';
 
 export const TRAINER_WS_PATH = '/ws/trainer';
 /** Where the printed dashboard link points; `?token=` there sets the trainer cookie. */
@@ -68,6 +69,17 @@ export const TakeoverMessage = z.object({ type: z.literal('takeover'), state: Ta
 export const ActivityState = z.enum(['active', 'idle', 'stuck']);
 export type ActivityState = z.infer<typeof ActivityState>;
 
+/** Why a participant is stuck or idle, as data: the trainer's page words it in its language. */
+export const ActivityReason = z.discriminatedUnion('kind', [
+  // the same check failed after this many commands in a row
+  z.object({ kind: z.literal('same-failure'), commands: z.number().int().positive() }),
+  // this long on the step, where the room takes `roomMinutes`
+  z.object({ kind: z.literal('slow'), minutes: z.number().int().positive(), roomMinutes: z.number().int().positive() }),
+  // no command for this long
+  z.object({ kind: z.literal('quiet'), minutes: z.number().int().positive() }),
+]);
+export type ActivityReason = z.infer<typeof ActivityReason>;
+
 export const DashboardRow = z.object({
   id: ParticipantId,
   name: z.string(),
@@ -83,7 +95,7 @@ export const DashboardRow = z.object({
   failingReason: z.string().nullable(),
   state: ActivityState,
   /** Why `state` says stuck or idle, in the trainer's terms. */
-  stateReason: z.string().optional(),
+  stateReason: ActivityReason.optional(),
   hand: z.object({ at: Epoch }).nullable(),
   connected: z.boolean(),
   takeover: TakeoverState.nullable(),
@@ -94,7 +106,7 @@ export type DashboardRow = z.infer<typeof DashboardRow>;
 export const DashboardColumn = z.object({
   lessonId: z.string(),
   stepId: z.string(),
-  title: z.string(),
+  title: LocalizedText,
   /** Participants on this step now. */
   here: z.number().int().nonnegative(),
   completed: z.number().int().nonnegative(),
@@ -150,7 +162,7 @@ export const TrainerClientMessage = z.discriminatedUnion('type', [
 export type TrainerClientMessage = z.infer<typeof TrainerClientMessage>;
 
 export const TrainerServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('trainer-welcome'), workshops: z.array(WorkshopSummary), lessons: z.array(z.object({ id: Slug, title: z.string() })) }),
+  z.object({ type: z.literal('trainer-welcome'), workshops: z.array(WorkshopSummary), lessons: z.array(z.object({ id: Slug, title: LocalizedText })) }),
   z.object({ type: z.literal('workshops'), workshops: z.array(WorkshopSummary) }),
   z.object({ type: z.literal('dashboard'), workshop: WorkshopSummary, rows: z.array(DashboardRow), columns: z.array(DashboardColumn), at: Epoch }),
   // the watched participant: `attached` clears the view, the screen replay and live output follow as binary frames

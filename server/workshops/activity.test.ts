@@ -12,19 +12,19 @@ describe('activity state', () => {
   it('is idle after minutes without a command', () => {
     const idle = activityState({ ...base, lastActivityAt: base.now - ACTIVITY.IDLE_MS });
     expect(idle.state).toBe('idle');
-    expect(idle.reason).toBe('no command for 5 min');
+    expect(idle.reason).toEqual({ kind: 'quiet', minutes: 5 });
   });
 
   it('is stuck when the same check fails again and again', () => {
     expect(activityState({ ...base, sameFailure: 2 }).state).toBe('active');
-    expect(activityState({ ...base, sameFailure: 3 })).toEqual({ state: 'stuck', reason: 'the same check failed after 3 commands in a row' });
+    expect(activityState({ ...base, sameFailure: 3 })).toEqual({ state: 'stuck', reason: { kind: 'same-failure', commands: 3 } });
   });
 
   it('is stuck on a step far longer than the room took for it', () => {
     const long = { ...base, stepSince: base.now - 12 * MIN };
     expect(activityState({ ...long, othersDone: [3 * MIN, 4 * MIN, 5 * MIN] })).toEqual({
       state: 'stuck',
-      reason: '12 min on this step, where the room takes 4 min',
+      reason: { kind: 'slow', minutes: 12, roomMinutes: 4 },
     });
     expect(activityState({ ...long, othersDone: [5 * MIN] }).state).toBe('active');
   });

@@ -9,7 +9,7 @@
  * - idle: no command for IDLE_MS (a participant reading a long step is idle, not stuck).
  * - active otherwise.
  */
-import type { ActivityState } from '../protocol/workshops';
+import type { ActivityReason, ActivityState } from '../protocol/workshops';
 
 export const ACTIVITY = {
   IDLE_MS: 5 * 60_000,
@@ -31,19 +31,19 @@ export interface ActivityInput {
   othersOnIt: readonly number[];
 }
 
-export function activityState(input: ActivityInput): { state: ActivityState; reason?: string } {
+export function activityState(input: ActivityInput): { state: ActivityState; reason?: ActivityReason } {
   if (input.sameFailure >= ACTIVITY.STUCK_FAILURES) {
-    return { state: 'stuck', reason: `the same check failed after ${input.sameFailure} commands in a row` };
+    return { state: 'stuck', reason: { kind: 'same-failure', commands: input.sameFailure } };
   }
   if (input.stepSince !== null) {
     const onStep = input.now - input.stepSince;
     const room = median(input.othersDone.length > 0 ? input.othersDone : input.othersOnIt);
     if (room !== undefined && onStep >= ACTIVITY.STUCK_MIN_MS && onStep >= ACTIVITY.STUCK_FACTOR * room) {
-      return { state: 'stuck', reason: `${minutes(onStep)} on this step, where the room takes ${minutes(room)}` };
+      return { state: 'stuck', reason: { kind: 'slow', minutes: minutes(onStep), roomMinutes: minutes(room) } };
     }
   }
   const quiet = input.now - input.lastActivityAt;
-  if (quiet >= ACTIVITY.IDLE_MS) return { state: 'idle', reason: `no command for ${minutes(quiet)}` };
+  if (quiet >= ACTIVITY.IDLE_MS) return { state: 'idle', reason: { kind: 'quiet', minutes: minutes(quiet) } };
   return { state: 'active' };
 }
 
@@ -54,4 +54,4 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-const minutes = (ms: number) => `${Math.max(1, Math.round(ms / 60_000))} min`;
+const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));

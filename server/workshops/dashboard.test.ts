@@ -3,8 +3,8 @@ import { DashboardModel, type PlanStep, type UntimedEvent, type WorkshopEvent } 
 
 const MIN = 60_000;
 const plan: PlanStep[] = [
-  { lessonId: 'hello', stepId: 'run', title: 'Run hello-world' },
-  { lessonId: 'hello', stepId: 'list', title: 'List containers' },
+  { lessonId: 'hello', stepId: 'run', title: { en: 'Run hello-world', zh: '运行 hello-world' } },
+  { lessonId: 'hello', stepId: 'list', title: { en: 'List containers', zh: '列出容器' } },
 ];
 
 /** A fake clock: each event at the given minute. */
@@ -68,7 +68,7 @@ describe('the dashboard model', () => {
   it('marks someone stuck who stays on a step far longer than others needed', () => {
     const dashboard = model([...events, [20, { kind: 'command', participant: bob, command: 'ls', exitCode: 0, node: 'node1' }]]);
     // Ada needed 1 min for "run"; Bob has been on it for 19.
-    expect(dashboard.view(20 * MIN).rows[1]).toMatchObject({ state: 'stuck', stateReason: '19 min on this step, where the room takes 1 min' });
+    expect(dashboard.view(20 * MIN).rows[1]).toMatchObject({ state: 'stuck', stateReason: { kind: 'slow', minutes: 19, roomMinutes: 1 } });
   });
 
   it('marks someone idle after minutes without a command', () => {

@@ -3,13 +3,14 @@
  * the plan, how far the room is. The same events are kept in SQLite, so a restarted server
  * replays them into the same picture. Pure: every event carries its time, `view` takes now.
  */
+import type { LocalizedText } from '../protocol/locale';
 import type { DashboardColumn, DashboardRow, TakeoverState } from '../protocol/workshops';
 import { activityState } from './activity';
 
 export interface PlanStep {
   lessonId: string;
   stepId: string;
-  title: string;
+  title: LocalizedText;
 }
 
 type At = { participant: string; at: number };

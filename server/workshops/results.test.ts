@@ -7,7 +7,7 @@ const row: ResultRow = {
   joinedAt: 0,
   lessonId: 'hello',
   stepId: 'run',
-  title: 'Run hello-world',
+  title: { en: 'Run hello-world', zh: '运行 hello-world' },
   firstSeenAt: 0,
   completedAt: Date.UTC(2025, 0, 2, 9, 30),
   attempts: 2,

@@ -1,7 +1,9 @@
 /**
  * A workshop's results as files a trainer can keep: CSV (one row per participant and step,
- * RFC 4180 quoting, times as ISO 8601) and JSON. Pure.
+ * RFC 4180 quoting, times as ISO 8601) and JSON, with the steps' titles in the lessons' original
+ * language whatever the trainer's page speaks, so exports compare across workshops. Pure.
  */
+import { ORIGINAL_LOCALE } from '../protocol/locale';
 import type { DashboardModel } from './dashboard';
 
 export type ResultRow = ReturnType<DashboardModel['results']>[number];
@@ -10,7 +12,7 @@ export const RESULT_COLUMNS = ['participant', 'name', 'lesson', 'step', 'title',
 
 export function resultsCsv(rows: readonly ResultRow[]): string {
   const lines = rows.map((row) =>
-    [row.participant, row.name, row.lessonId, row.stepId, row.title, iso(row.completedAt), row.attempts, row.hints, row.solutions].map(csvField).join(','),
+    [row.participant, row.name, row.lessonId, row.stepId, row.title[ORIGINAL_LOCALE], iso(row.completedAt), row.attempts, row.hints, row.solutions].map(csvField).join(','),
   );
   return [RESULT_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
 }
@@ -23,7 +25,7 @@ export function resultsJson(workshop: { id: string; name: string; startsAt: numb
       entry = { id: row.participant, name: row.name, joinedAt: iso(row.joinedAt), steps: [] };
       participants.set(row.participant, entry);
     }
-    entry.steps.push({ lessonId: row.lessonId, stepId: row.stepId, title: row.title, completedAt: iso(row.completedAt) || null, attempts: row.attempts, hints: row.hints, solutions: row.solutions });
+    entry.steps.push({ lessonId: row.lessonId, stepId: row.stepId, title: row.title[ORIGINAL_LOCALE], completedAt: iso(row.completedAt) || null, attempts: row.attempts, hints: row.hints, solutions: row.solutions });
   }
   return { workshop: { ...workshop, startsAt: iso(workshop.startsAt), endsAt: iso(workshop.endsAt) }, participants: [...participants.values()] };
 }

@@ -1,11 +1,14 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientMessage, ErrorCode, ServerMessage, TrainerServerMessage } from '../protocol';
+import type { ClientMessage, ErrorCode, Locale, ServerMessage, TrainerServerMessage } from '../protocol';
 import { sqliteWorkshopStore, type WorkshopStore } from './store';
 import { Workshops, type LearnerLinks, type TrainerSink } from './workshops';
 
 const catalog = {
-  lessons: () => [{ id: 'hello', title: 'Hello', steps: [{ id: 'run', title: 'Run it' }, { id: 'list', title: 'List them' }] }],
+  lessons: (locale: Locale) =>
+    locale === 'zh'
+      ? [{ id: 'hello', title: '你好', steps: [{ id: 'run', title: '运行它' }, { id: 'list', title: '列出它们' }] }]
+      : [{ id: 'hello', title: 'Hello', steps: [{ id: 'run', title: 'Run it' }, { id: 'list', title: 'List them' }] }],
 };
 const HOUR = 3_600_000;
 
@@ -93,6 +96,15 @@ describe('workshops', () => {
     const dashboard = trainer.last('dashboard')!;
     expect(dashboard.rows).toMatchObject([{ name: 'Ada', stepId: 'run', completed: 1, lastCommand: { command: 'docker run hello-world' } }]);
     expect(dashboard.columns[0]).toMatchObject({ stepId: 'run', completed: 1, here: 1 });
+  });
+
+  it("give the trainer's page lesson and step titles in every language, for it to pick its own", () => {
+    const { trainer } = setUp();
+    expect(trainer.last('trainer-welcome')!.lessons).toEqual([{ id: 'hello', title: { en: 'Hello', zh: '你好' } }]);
+    expect(trainer.last('dashboard')!.columns.map((column) => column.title)).toEqual([
+      { en: 'Run it', zh: '运行它' },
+      { en: 'List them', zh: '列出它们' },
+    ]);
   });
 
   it('queue a raised hand, and lower it when the trainer helped', () => {

@@ -6,7 +6,7 @@
  * through `TrainerSink`.
  */
 import { randomBytes } from 'node:crypto';
-import { ERRORS, type ClientMessage, type ErrorCode, type ServerMessage } from '../protocol';
+import { ERRORS, LOCALES, ORIGINAL_LOCALE, type ClientMessage, type ErrorCode, type Locale, type LocalizedText, type ServerMessage } from '../protocol';
 import type {
   ParticipantAction,
   TakeoverState,
@@ -49,8 +49,19 @@ export interface TrainerSink {
   frame(channel: number, data: Uint8Array): void;
 }
 
+type CatalogLesson = { id: string; title: string; steps: ReadonlyArray<{ id: string; title: string }> };
+
+/** The course in one language (its originals where a lesson has no translation). */
 export interface LessonCatalog {
-  lessons(): ReadonlyArray<{ id: string; title: string; steps: ReadonlyArray<{ id: string; title: string }> }>;
+  lessons(locale: Locale): readonly CatalogLesson[];
+}
+
+type Courses = ReadonlyMap<Locale, ReadonlyMap<string, CatalogLesson>>;
+
+/** A text in every language, each from the course in that language (the original's where one has none). */
+function localized(courses: Courses, pick: (course: ReadonlyMap<string, CatalogLesson>) => string | undefined): LocalizedText {
+  const original = pick(courses.get(ORIGINAL_LOCALE)!) ?? '';
+  return Object.fromEntries(LOCALES.map((locale) => [locale, pick(courses.get(locale)!) ?? original])) as LocalizedText;
 }
 
 interface Live {
@@ -165,7 +176,8 @@ export class Workshops {
 
   trainerConnected(sink: TrainerSink): void {
     this.#trainers.set(sink, {});
-    const lessons = this.catalog.lessons().map(({ id, title }) => ({ id, title }));
+    const courses = this.#courses();
+    const lessons = [...courses.get(ORIGINAL_LOCALE)!.keys()].map((id) => ({ id, title: localized(courses, (course) => course.get(id)?.title) }));
     sink.send({ type: 'trainer-welcome', workshops: this.#summaries(), lessons });
   }
 
@@ -250,12 +262,24 @@ export class Workshops {
   }
 
   #plan(lessons: readonly string[]): PlanStep[] {
-    const known = new Map(this.catalog.lessons().map((lesson) => [lesson.id, lesson]));
-    return lessons.flatMap((id) => known.get(id)?.steps.map((step) => ({ lessonId: id, stepId: step.id, title: step.title })) ?? []);
+    const courses = this.#courses();
+    return lessons.flatMap(
+      (id) =>
+        courses.get(ORIGINAL_LOCALE)!.get(id)?.steps.map((step) => ({
+          lessonId: id,
+          stepId: step.id,
+          title: localized(courses, (course) => course.get(id)?.steps.find((other) => other.id === step.id)?.title),
+        })) ?? [],
+    );
+  }
+
+  /** The course in every language, each lesson by id. */
+  #courses(): Courses {
+    return new Map(LOCALES.map((locale) => [locale, new Map(this.catalog.lessons(locale).map((lesson) => [lesson.id, lesson]))]));
   }
 
   #create(draft: WorkshopDraft): Live | string {
-    const known = new Set(this.catalog.lessons().map((lesson) => lesson.id));
+    const known = new Set(this.catalog.lessons(ORIGINAL_LOCALE).map((lesson) => lesson.id));
     const unknown = draft.lessons.filter((id) => !known.has(id));
     if (unknown.length > 0) return `unknown lessons: ${unknown.join(', ')}`;
     if (draft.endsAt <= draft.startsAt) return 'the end must come after the start';

@@ -9,6 +9,7 @@ import {
   decodeTerminalFrame,
   parseTrainerServerMessage,
   TRAINER_WS_PATH,
+  type LocalizedText,
   type TrainerClientMessage,
   type TrainerServerMessage,
   type WorkshopSummary,
@@ -20,7 +21,7 @@ type History = Extract<TrainerServerMessage, { type: 'participant-history' }>;
 export class TrainerConnection {
   status = $state<'connecting' | 'open' | 'forbidden'>('connecting');
   workshops = $state.raw<WorkshopSummary[]>([]);
-  lessons = $state.raw<Array<{ id: string; title: string }>>([]);
+  lessons = $state.raw<Array<{ id: string; title: LocalizedText }>>([]);
   dashboard = $state.raw<Dashboard | undefined>();
   history = $state.raw<History | undefined>();
   watched = $state.raw<{ participant: string; channel: number; present: boolean } | undefined>();

@@ -318,6 +318,10 @@ export const en = {
       hand: 'Hand',
     },
     activity: { active: 'active', idle: 'idle', stuck: 'stuck' },
+    // why a row is stuck or idle (ActivityReason)
+    sameFailure: (commands: number) => `the same check failed after ${commands} commands in a row`,
+    slow: (minutes: number, roomMinutes: number) => `${minutes} min on this step, where the room takes ${roomMinutes} min`,
+    quiet: (minutes: number) => `no command for ${minutes} min`,
     away: '(away)',
     minutes: (minutes: number) => `${minutes} min`,
     ago: (time: string) => `${time} ago`,
