@@ -4,45 +4,11 @@
  * from the server, the explorer and what a command changed, a port preview's own page), with
  * no English left in the UI; the learner's switch to English holds for all of them.
  */
-import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { openSandbox, run } from './support/terminal';
+import { CJK, expectNoEnglish, uiTexts } from './support/ui-language';
 
 const FIRST = 'images-and-containers';
-const CJK = /[\u4e00-\u9fff]/;
-
-/**
- * The page's own words, without what the learner or the engine wrote: the terminal, code
- * (commands, names, output), and the explorer's object names and ids.
- */
-async function uiTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const skipped = 'code, pre, kbd, .xterm, [data-testid="terminal"], [data-raw]';
-    const texts: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node instanceof Element) {
-        if (node.closest(skipped)) continue;
-        for (const attribute of ['aria-label', 'title', 'placeholder']) {
-          const value = node.getAttribute(attribute);
-          if (value) texts.push(value);
-        }
-        continue;
-      }
-      const parent = node.parentElement;
-      if (!parent || parent.closest(skipped) || !parent.checkVisibility()) continue;
-      const text = node.textContent?.trim();
-      if (text) texts.push(text);
-    }
-    return texts;
-  });
-}
-
-/** Two English words in a row with no Chinese beside them: a string the catalog missed. */
-async function expectNoEnglish(page: Page, where: string): Promise<void> {
-  const english = (await uiTexts(page)).filter((text) => /\b[A-Za-z]{2,}\s+[A-Za-z]{2,}\b/.test(text) && !CJK.test(text));
-  expect(english, `English left on ${where}`).toEqual([]);
-}
 
 test('a Chinese browser gets the catalog, a lesson, a failing reason and the explorer in Chinese', async ({ slipway, browser }) => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });

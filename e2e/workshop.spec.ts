@@ -3,7 +3,8 @@
  * in a browser context of their own; the trainer's dashboard follows a completed step, sees a
  * learner's terminal, the help queue, a consented take-over, a broadcast, the export, and the
  * same state after a restart. A learner's cookie gets FORBIDDEN on every trainer route and on
- * the trainer's socket; a participant of one workshop sees nothing of another.
+ * the trainer's socket; a participant of one workshop sees nothing of another; a Chinese trainer
+ * and participant get the workshop pages in Chinese.
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import WebSocket from 'ws';
@@ -12,6 +13,7 @@ import { connectEngine } from '../server/engine/connect';
 import { E2E_INSTANCE, removeInstance } from './support/global-setup';
 import { startSlipway, type RunningSlipway } from './support/server';
 import { PROMPT, screenText, waitForScreen } from './support/terminal';
+import { expectNoEnglish } from './support/ui-language';
 
 declare global {
   interface Window {
@@ -40,15 +42,15 @@ test.afterAll(async () => {
   await removeInstance(docker, INSTANCE);
 });
 
-async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+async function newContext(browser: Browser, locale = 'en-US'): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale });
   contexts.push(context);
   return context;
 }
 
 /** The trainer, logged in by the link Slipway printed. */
-async function openTrainer(browser: Browser): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
+async function openTrainer(browser: Browser, locale?: string): Promise<Page> {
+  const page = await (await newContext(browser, locale)).newPage();
   await page.goto(`${slipway.url}/trainer?token=${TOKEN}`);
   await expect(page).toHaveURL(`${slipway.url}/trainer`);
   await expect(page.getByTestId('trainer')).toHaveAttribute('data-status', 'open');
@@ -58,7 +60,7 @@ async function openTrainer(browser: Browser): Promise<Page> {
 /** Creates a workshop of `lessons`; returns its join code as shown. */
 async function createWorkshop(trainer: Page, name: string, lessons: string[]): Promise<string> {
   const form = trainer.getByTestId('workshop-form');
-  if (!(await form.isVisible())) await trainer.getByText('New workshop').click();
+  if (!(await form.isVisible())) await trainer.getByTestId('new-workshop').click();
   await form.getByTestId('workshop-name-input').fill(name);
   for (const lesson of lessons) await form.locator(`[data-lesson="${lesson}"]`).check();
   await form.getByTestId('workshop-create').click();
@@ -77,8 +79,8 @@ async function joinByCode(browser: Browser, code: string, name: string): Promise
   return page;
 }
 
-async function joinByLink(browser: Browser, code: string, name: string): Promise<Page> {
-  const page = await (await newContext(browser)).newPage();
+async function joinByLink(browser: Browser, code: string, name: string, locale?: string): Promise<Page> {
+  const page = await (await newContext(browser, locale)).newPage();
   await page.goto(`${slipway.url}/join/${code}`);
   await expect(page.getByTestId('join-code')).toHaveValue(code);
   await page.getByTestId('join-name').fill(name);
@@ -246,4 +248,18 @@ test('a participant of one workshop sees nothing of another', async ({ browser }
   await expect(dee.getByTestId('broadcast-banner')).toHaveText('Red too');
   const response = await dee.request.get(`${slipway.url}/api/trainer/workshops/${redId}/results.json`);
   expect(response.status()).toBe(403);
+});
+
+test('a Chinese trainer and participant get the workshop pages in Chinese', async ({ browser }) => {
+  const trainer = await openTrainer(browser, 'zh-CN');
+  await expect(trainer.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  const code = await createWorkshop(trainer, '入职培训', [FIRST]);
+  const ada = await joinByLink(browser, code, '小林', 'zh-CN');
+  await expect(ada.getByTestId('trainer-sees-terminal')).toContainText(/[\u4e00-\u9fff]/);
+  await expectNoEnglish(ada, "a participant's page");
+  await expect(row(trainer, '小林')).toBeVisible();
+  // The plan's steps carry the translation's titles.
+  await expect(trainer.getByTestId('step-column').first()).toContainText('与引擎对话');
+  // Other tests' workshops are listed too, by the names their trainers gave them.
+  await expectNoEnglish(trainer, "the trainer's dashboard", ['Team red', 'Team blue']);
 });
