@@ -7,11 +7,6 @@ import { z } from 'zod';
 import { Lesson, Slug } from './lesson-model';
 import { Locale } from './locale';
 
-/** Locales the page offers; a lesson is shown in one when a translation exists. */
-export const LESSON_LOCALES = ['en', 'zh'] as const;
-export const LessonLocale = z.enum(LESSON_LOCALES);
-export type LessonLocale = z.infer<typeof LessonLocale>;
-
 /** The explorer element a check is about (server/checks/subject.ts), marked there while it fails. */
 export const CheckSubject = z.object({
   kind: z.enum(['container', 'image', 'network', 'volume', 'service']),
