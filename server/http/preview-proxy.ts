@@ -18,7 +18,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ERROR_TEXTS, ERRORS, PREVIEW_PREFIX, type ErrorCode, type Locale } from '../protocol';
+import { ERROR_TEXTS, ERRORS, PREVIEW_PREFIX, langTag, type ErrorCode, type Locale } from '../protocol';
 import { translator } from '../common/i18n';
 import type { Sandbox } from '../sandbox/manager';
 import { INNER_ENGINE_PORT, sandboxAddress } from '../session/inner-engine';
@@ -134,7 +134,7 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(title: string, body: string, locale: Locale): string {
-  return `<!doctype html><html lang="${locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+  return `<!doctype html><html lang="${langTag(locale)}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2328}code{background:#f1f3f5;padding:.1em .3em;border-radius:3px}</style>
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }

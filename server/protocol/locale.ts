@@ -11,6 +11,11 @@ export const LOCALES = ['en', 'zh'] as const;
 export const Locale = z.enum(LOCALES);
 export type Locale = z.infer<typeof Locale>;
 
+/** The BCP 47 tag for `<html lang>` (simplified Chinese as spoken in mainland China). */
+export function langTag(locale: string): string {
+  return locale === 'zh' ? 'zh-CN' : locale;
+}
+
 /** The language lessons are written in; translations sit beside them (NN-slug.zh.md). */
 export const ORIGINAL_LOCALE: Locale = 'en';
 

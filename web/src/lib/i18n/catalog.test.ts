@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import script from '../../../public/locale.js?raw';
 import { ERRORS, LOCALES, type ErrorCode } from '../protocol';
-import { CATALOGS, errorText, initialLocale, langTag, LOCALE_NAMES, localizedError, pickLocale } from './catalog';
+import { langTag } from '../protocol';
+import { CATALOGS, errorText, initialLocale, LOCALE_NAMES, localizedError, pickLocale } from './catalog';
 import { en } from './en';
 import { zh } from './zh';
 

@@ -20,11 +20,6 @@ export const LOCALE_NAMES: Readonly<Record<Locale, string>> = { en: 'English', z
 /** Where the learner's choice is kept; web/public/locale.js reads it too. */
 export const LOCALE_STORAGE_KEY = 'slipway.locale';
 
-/** The BCP 47 tag for `<html lang>` (simplified Chinese as spoken in mainland China). */
-export function langTag(locale: string): string {
-  return locale === 'zh' ? 'zh-CN' : locale;
-}
-
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }

@@ -5,8 +5,8 @@
  * (a port preview's). A first visit follows the browser's languages and keeps nothing until the
  * learner chooses.
  */
-import { LOCALE_COOKIE, type Locale } from '../protocol';
-import { CATALOGS, initialLocale, langTag, LOCALE_STORAGE_KEY, type Messages } from './catalog';
+import { langTag, LOCALE_COOKIE, type Locale } from '../protocol';
+import { CATALOGS, initialLocale, LOCALE_STORAGE_KEY, type Messages } from './catalog';
 
 class I18n {
   locale = $state<Locale>(initialLocale(stored(), navigator.languages ?? [navigator.language]));
