@@ -11,14 +11,12 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { decodeTerminalFrame, encodeTerminalFrame, parseServerMessage, type ServerMessage } from '../../server/protocol';
+import { parseServerMessage } from '../../server/protocol';
 import { answered, malformedFrames, malformedRequests, rebindingRequests, seeded, type Random } from '../../server/testing/fuzz';
 import { rawRequest, statusOf } from '../../server/testing/http-app';
-import { AckBatcher } from '../../web/src/lib/ack';
+import { Errors, Learner, sampleServer } from './clients';
 import { learnerCookie } from './nodes';
-import { withoutEscapes } from './terminal-text';
-import { round, summarize, summarizeSamples, type ProcessSample } from './stats';
-import { cpuSeconds, rssMiB } from './system';
+import { round, summarize, summarizeSamples } from './stats';
 
 export const SOAK = {
   learners: Number(process.env.SLIPWAY_SOAK_LEARNERS ?? 30),
@@ -27,116 +25,15 @@ export const SOAK = {
 /** Sandboxes the soak holds beyond its learners: the hostile clients' (frames, flood, engine). */
 export const SOAK_EXTRA_SANDBOXES = 3;
 
-const PROMPT = /root@node1:[^\n]*[#$] ?$/m;
 /** Learners arrive a few at a time, as a workshop's do; the soak's clock starts once all are in. */
 const ARRIVING_AT_ONCE = 4;
-const OPEN_TIMEOUT_MS = 180_000;
 const KEY_EVERY_MS = 200;
 const ECHO_TIMEOUT_MS = 5000;
 const COMMAND_EVERY_MS = 30_000;
 const COMMAND_TIMEOUT_MS = 120_000;
-const SAMPLE_EVERY_MS = 5000;
 /** The flooding client floods this long at most before it must have been cut. */
 const FLOOD_MS = 30_000;
 const FLOOD_PAUSE_MS = 10_000;
-
-/** Everything that went wrong, by kind, with the first few in words. */
-class Errors {
-  readonly byKind: Record<string, number> = {};
-  readonly first: string[] = [];
-
-  record(kind: string, detail: string): void {
-    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
-    if (this.first.length < 20) this.first.push(`${kind}: ${detail}`);
-  }
-
-  get total(): number {
-    return Object.values(this.byKind).reduce((sum, count) => sum + count, 0);
-  }
-}
-
-/** A learner's socket as a page uses it: node1's output acknowledged as rendered, its text watched. */
-class Learner {
-  readonly #socket: WebSocket;
-  readonly #acks: AckBatcher;
-  readonly #decoder = new TextDecoder();
-  readonly #watchers = new Set<(text: string) => void>();
-  /** Called with every control message the server sends. */
-  readonly controls = new Set<(message: ServerMessage) => void>();
-  #leaving = false;
-
-  private constructor(socket: WebSocket, name: string, errors: Errors) {
-    this.#socket = socket;
-    this.#acks = new AckBatcher((bytes) => this.#send({ type: 'ack', channel: 0, bytes }));
-    socket.on('message', (data: Buffer, isBinary) => {
-      if (!isBinary) return this.#control(data.toString('utf8'), name, errors);
-      const frame = decodeTerminalFrame(data);
-      if (!frame || frame.channel !== 0) return;
-      this.#acks.track(frame.data.byteLength)();
-      const text = this.#decoder.decode(frame.data, { stream: true });
-      for (const watcher of this.#watchers) watcher(text);
-    });
-    socket.on('error', (error) => errors.record('socket', `${name}: ${error.message}`));
-    socket.on('close', (code) => {
-      if (!this.#leaving) errors.record('closed', `${name}: ${code}`);
-    });
-  }
-
-  /** A new learner, once node1's prompt shows. */
-  static async open(url: string, name: string, errors: Errors): Promise<Learner> {
-    const cookie = await learnerCookie(url);
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: cookie, Origin: url } });
-    const learner = new Learner(socket, name, errors);
-    const prompt = learner.waitFor(PROMPT, OPEN_TIMEOUT_MS);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    learner.#send({ type: 'resize', channel: 0, cols: 100, rows: 30 });
-    await prompt;
-    return learner;
-  }
-
-  /** Milliseconds until the output from now on matches `pattern`, and that output. */
-  waitFor(pattern: RegExp | string, timeoutMs: number): Promise<{ ms: number; seen: string }> {
-    const started = performance.now();
-    let seen = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#watchers.delete(watch);
-        reject(new Error(`no ${pattern} within ${timeoutMs} ms (last: ${JSON.stringify(seen.slice(-80))})`));
-      }, timeoutMs);
-      const watch = (text: string) => {
-        seen = (seen + text).slice(-8192);
-        const plain = withoutEscapes(seen);
-        if (typeof pattern === 'string' ? !plain.includes(pattern) : !pattern.test(plain)) return;
-        clearTimeout(timer);
-        this.#watchers.delete(watch);
-        resolve({ ms: performance.now() - started, seen });
-      };
-      this.#watchers.add(watch);
-    });
-  }
-
-  type(text: string): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(encodeTerminalFrame(0, new TextEncoder().encode(text)));
-  }
-
-  leave(): void {
-    this.#leaving = true;
-    this.#socket.close();
-  }
-
-  #send(message: object): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
-  }
-
-  #control(text: string, name: string, errors: Errors): void {
-    const parsed = parseServerMessage(text);
-    if (!parsed.ok) return errors.record('message', `${name}: ${parsed.error}`);
-    const message = parsed.message;
-    if (message.type === 'error') errors.record('error-message', `${name}: ${message.code}`);
-    if (message.type === 'sandbox' && ['failed', 'full', 'expired'].includes(message.state)) errors.record('sandbox', `${name}: ${message.state}`);
-    for (const listener of this.controls) listener(message);
-  }
-}
 
 interface LearnerFigures {
   echoMs: number[];
@@ -321,19 +218,6 @@ async function foreignHost(url: string, port: number, deadline: number, errors: 
   return { tries, eachRefused: '421 expected for the page and the upgrade' };
 }
 
-/** The server's RSS and CPU time every few seconds, and whether its health endpoint answers. */
-async function sampleServer(url: string, pid: number, deadline: number, errors: Errors): Promise<ProcessSample[]> {
-  const samples: ProcessSample[] = [];
-  const started = performance.now();
-  for (;;) {
-    samples.push({ at: (performance.now() - started) / 1000, rssMiB: rssMiB(pid), cpuSeconds: cpuSeconds([pid]) });
-    const health = await fetch(`${url}/api/health`).catch((error: Error) => error);
-    if (health instanceof Error || !health.ok) errors.record('health', health instanceof Error ? health.message : String(health.status));
-    if (Date.now() >= deadline) return samples;
-    await sleep(Math.min(SAMPLE_EVERY_MS, Math.max(0, deadline - Date.now())));
-  }
-}
-
 export async function soak(url: string, port: number, pid: number, log: (line: string) => void, options = SOAK) {
   const errors = new Errors();
   const r = seeded(20_261_210);
@@ -359,7 +243,7 @@ export async function soak(url: string, port: number, pid: number, log: (line: s
   const deadline = Date.now() + options.minutes * 60_000;
   const figures: LearnerFigures = { echoMs: [], commandMs: [] };
   const [samples, http, frames, flooding, rebinding, engine] = await Promise.all([
-    sampleServer(url, pid, deadline, errors),
+    sampleServer(url, pid, AbortSignal.timeout(Math.max(0, deadline - Date.now())), errors),
     malformedHttp(port, deadline, r, errors),
     badFrames(url, deadline, r, errors),
     flood(url, deadline, errors),
