@@ -28,6 +28,21 @@ test('a learner gets a prompt, runs hello-world offline, and keeps the shell acr
   expect(await screenText(page)).toContain('mark=kept-42');
 });
 
+test('Ctrl-C stops a flood at once: what was queued behind it is skipped, and the page says how much', async ({ slipway, newLearner }) => {
+  const page = await (await newLearner()).newPage();
+  await openSandbox(page, slipway.url);
+  await run(page, 'clear');
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('yes flood-line\n');
+  // The page renders slower than the engine streams: the flow-control window is full.
+  await waitForScreen(page, /(flood-line\n){5}/);
+  await page.keyboard.press('Control+C');
+  await waitForScreen(page, /of output skipped after Ctrl-C\]\s*\n\s*root@node1:[^\n]*#/, 30_000);
+  // The shell is fine and the flood is over: nothing of it comes after a clear.
+  await run(page, 'clear; echo after-$((40+2))', 'after-42');
+  expect(await screenText(page)).not.toContain('flood-line');
+});
+
 test('two learners get two sandboxes that cannot see or reach each other', async ({ slipway, newLearner }) => {
   const [alice, bob] = [await newLearner(), await newLearner()];
   const a = await alice.newPage();

@@ -266,6 +266,7 @@ const EN = {
   'sandbox.cold': 'Starting your own Docker engine…',
   'sandbox.resetting': 'Removing your sandbox and starting a fresh one…',
   'node.degraded': "Slipway stopped trusting this node's engine: {reason}.",
+  'terminal.skippedAfterInterrupt': '[… {size} of output skipped after Ctrl-C]',
 
   // ---- a port preview's own pages (server/http/preview-proxy.ts) ----
   'preview.notAnsweringTitle': 'Nothing is answering on port {port} yet',
@@ -526,6 +527,7 @@ const ZH = {
   'sandbox.cold': '正在启动你自己的 Docker 引擎…',
   'sandbox.resetting': '正在删除你的沙箱，并启动一个新的…',
   'node.degraded': 'Slipway 不再信任这个节点的引擎：{reason}。',
+  'terminal.skippedAfterInterrupt': '[… 按下 Ctrl-C 后跳过了 {size} 的输出]',
 
   'preview.notAnsweringTitle': '端口 {port} 还没有任何响应',
   'preview.notListening': '你的沙箱里还没有程序监听端口 {port}（{reason}）。',

@@ -15,6 +15,7 @@ import {
   ERRORS,
   FIRST_NODE,
   errorCodeOf,
+  formatSize,
   SlipwayError,
   nodeChannel,
   nodeIndex,
@@ -314,6 +315,7 @@ export class LearnerSession {
         }),
       log: this.#options.log,
       waitForPrompt: true,
+      skippedNote: (bytes) => translator(this.#locale)('terminal.skippedAfterInterrupt', { size: formatSize(bytes) }),
     });
     const parser = new ShellIntegrationParser({
       nonce,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FLOW_CONTROL, decodeTerminalFrame, type ErrorCode, type ServerMessage } from '../protocol/index';
 import { FakeTerminalProcess } from './fake-terminal-process';
 import { MIRROR_FLOW } from './screen-mirror';
-import { DETACHED_OUTPUT, PROMPT_WAIT_MS, TerminalChannel, type TerminalSize, type Viewer } from './terminal-channel';
+import { DETACHED_OUTPUT, INTERRUPT_SKIP, PROMPT_WAIT_MS, TerminalChannel, type TerminalSize, type Viewer } from './terminal-channel';
 
 const { Terminal } = xtermHeadless;
 const utf8 = new TextEncoder();
@@ -49,14 +49,14 @@ afterEach(() => {
 });
 
 /** A channel over fakes; `shells` lists every shell started, the latest last. */
-async function open(size: TerminalSize = SIZE, waitForPrompt = false) {
+async function open(size: TerminalSize = SIZE, waitForPrompt = false, skippedNote?: (bytes: number) => string) {
   const shells: FakeTerminalProcess[] = [];
   const openShell = vi.fn(async () => {
     const shell = new FakeTerminalProcess();
     shells.push(shell);
     return shell;
   });
-  const channel = new TerminalChannel({ channel: 3, node: 'node-1', size, openShell, waitForPrompt });
+  const channel = new TerminalChannel({ channel: 3, node: 'node-1', size, openShell, waitForPrompt, skippedNote });
   channels.push(channel);
   await vi.waitFor(() => expect(shells).toHaveLength(1));
   // Subscriptions happen in the same turn the shell is handed over.
@@ -436,5 +436,75 @@ describe('TerminalChannel watchers', () => {
     shell().emit('gone');
     await new Promise((resolve) => setTimeout(resolve, DETACHED_OUTPUT.WINDOW_MS * 2));
     expect(seen).toHaveLength(count);
+  });
+});
+
+describe('Ctrl-C during a flood', () => {
+  // What bash prints after an interrupted command: the end mark, the prompt mark, the prompt.
+  const PROMPT = '\x1b]633;D;130;n\x07\x1b]633;A;n\x07root@node1:~# ';
+  /** A channel whose viewer has more than the low watermark unacknowledged. */
+  async function flooding() {
+    const opened = await open(SIZE, false, (bytes) => `skipped ${bytes}`);
+    const viewer = new FakeViewer();
+    await opened.channel.attach(viewer);
+    opened.shell().emit(new Uint8Array(FLOW_CONTROL.LOW_WATERMARK + 1).fill(0x79));
+    return { ...opened, viewer, sent: viewer.bytes };
+  }
+
+  it('skips the output queued behind the interrupt up to the shell\'s mark, for the viewer and the mirror, and says how much', async () => {
+    const { channel, shell, viewer, sent } = await flooding();
+    channel.input('\x03');
+    expect(shell().input).toContain('\x03');
+    shell().emit('z'.repeat(5000));
+    shell().emit(`${'z'.repeat(500)}^C\r\n${PROMPT}`);
+    await vi.waitFor(() => expect(viewer.text).toContain('root@node1:~# '));
+    const after = viewer.text.slice(sent);
+    expect(after).not.toContain('z');
+    expect(after).toBe(`\r\n\x1b[2mskipped ${5000 + 500 + 4}\x1b[22m\r\n${PROMPT}`);
+
+    // The replay a new page gets is what the first one saw: no skipped output in the mirror.
+    const next = new FakeViewer();
+    await channel.attach(next);
+    expect(next.text).toContain('skipped 5504');
+    expect(next.text).not.toContain('z');
+    // And the output after it flows as before.
+    shell().emit('after');
+    await vi.waitFor(() => expect(next.text).toContain('after'));
+  });
+
+  it('skips nothing when little is in flight: a Ctrl-C at a quiet prompt', async () => {
+    const { channel, shell } = await open(SIZE, false, (bytes) => `skipped ${bytes}`);
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    shell().emit('small output');
+    channel.input('\x03');
+    shell().emit('^C\r\n');
+    await vi.waitFor(() => expect(viewer.text).toBe('small output^C\r\n'));
+  });
+
+  it('skips too when the page has just caught up but the shell was held back for it a moment ago', async () => {
+    const { channel, shell } = await open(SIZE, false, (bytes) => `skipped ${bytes}`);
+    const viewer = new FakeViewer();
+    await channel.attach(viewer);
+    const flood = shell().flood(utf8.encode('y'.repeat(4096)));
+    await vi.waitFor(() => expect(shell().paused).toBe(true));
+    flood.stop();
+    channel.acknowledge(viewer.bytes);
+    const sent = viewer.bytes;
+    channel.input('\x03');
+    shell().emit(`yyyy${PROMPT}`);
+    await vi.waitFor(() => expect(viewer.text.slice(sent)).toBe(`\r\n${PROMPT}`));
+  });
+
+  it('shows output again after INTERRUPT_SKIP.MAX_MS when the program ignores the interrupt; a small skip gets no note', async () => {
+    const { channel, shell, viewer, sent } = await flooding();
+    const now = vi.spyOn(Date, 'now');
+    const start = Date.now();
+    channel.input(utf8.encode('\x03'));
+    shell().emit('ignored');
+    now.mockReturnValue(start + INTERRUPT_SKIP.MAX_MS + 1);
+    shell().emit('still printing');
+    now.mockRestore();
+    await vi.waitFor(() => expect(viewer.text.slice(sent)).toBe('\r\nstill printing'));
   });
 });

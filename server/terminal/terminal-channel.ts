@@ -54,6 +54,8 @@ export interface TerminalChannelOptions {
    * bash discards what was typed while it read its startup files and set up the terminal.
    */
   waitForPrompt?: boolean;
+  /** The line shown where output was skipped after Ctrl-C (INTERRUPT_SKIP), in the learner's language. */
+  skippedNote?: (bytes: number) => string;
   log?: (line: string) => void;
 }
 
@@ -72,6 +74,21 @@ export const DETACHED_OUTPUT = {
   WINDOW_MS: 250,
   MAX_BYTES: 64 * 1024,
 } as const;
+
+/**
+ * Ctrl-C during a flood: a terminal's own line discipline throws away its output queue on an
+ * interrupt, but behind the sandbox's tty the output also queues in the engine's pipes and
+ * sockets (1.5-2 MB measured, docs/BENCHMARKS.md), which the page would otherwise render
+ * before the prompt. So output after Ctrl-C during a flood (more than LOW_WATERMARK in flight
+ * to the viewer, or the shell held back for the viewer or the mirror within FLOOD_MS) is skipped (for the viewer and the mirror alike) up to the shell's next
+ * command-end or prompt mark, for MAX_MS at most: a program that ignores the interrupt loses
+ * at most that much of its output to the page, as it would to a tty's flush. A line says so
+ * from NOTE_MIN_BYTES on; below, only the skipped `^C` echo's line break is put back.
+ */
+export const INTERRUPT_SKIP = { MAX_MS: 2000, FLOOD_MS: 1000, NOTE_MIN_BYTES: 4096 } as const;
+const INTERRUPT = 0x03;
+/** The shell integration's marks (OSC 633) of a command's end and of a prompt's start. */
+const RESUME_MARKS = ['\x1b]633;D;', '\x1b]633;A;'].map((mark) => new TextEncoder().encode(mark));
 
 /** Keystrokes kept while a shell starts (typed right after a restart), then written to it. */
 const STARTING_INPUT_LIMIT = 64 * 1024;
@@ -122,6 +139,11 @@ export class TerminalChannel {
   #heldBytes = 0;
   #heldTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #watchers = new Set<Watcher>();
+  /** Skipping output after Ctrl-C: until when at most, and how much so far. */
+  #skipping: { until: number; bytes: number } | undefined;
+  /** When the shell was last held back for the viewer or the mirror: a flood is under way. */
+  #heldBackAt = Number.NEGATIVE_INFINITY;
+  readonly #skippedNote: ((bytes: number) => string) | undefined;
   #disposed = false;
 
   constructor(options: TerminalChannelOptions) {
@@ -130,6 +152,7 @@ export class TerminalChannel {
     this.#openShell = options.openShell;
     this.#waitForPrompt = options.waitForPrompt ?? false;
     this.#log = options.log ?? (() => {});
+    this.#skippedNote = options.skippedNote;
     this.#size = { ...options.size };
     this.#mirror = new ScreenMirror({
       ...this.#size,
@@ -212,7 +235,10 @@ export class TerminalChannel {
 
   /** Keystrokes; kept while a shell starts, dropped while none runs (exited, not restarted). */
   input(data: Uint8Array | string): void {
-    if (this.#process && !this.#awaitingPrompt) return this.#process.write(data);
+    if (this.#process && !this.#awaitingPrompt) {
+      if (this.#flooding() && hasInterrupt(data)) this.#startSkipping();
+      return this.#process.write(data);
+    }
     const keeping = this.#state === 'starting' || this.#awaitingPrompt;
     if (!keeping || this.#startingInputLength + data.length > STARTING_INPUT_LIMIT) return;
     this.#startingInput.push(data);
@@ -290,7 +316,9 @@ export class TerminalChannel {
     this.#mirror.dispose();
   }
 
-  readonly #output = (data: Uint8Array): void => {
+  readonly #output = (chunk: Uint8Array): void => {
+    const data = this.#skipping ? this.#skipped(chunk) : chunk;
+    if (data.byteLength === 0) return;
     if (!this.#viewer) return this.#hold(data);
     this.#writeMirror(data);
     this.#batch.push(data);
@@ -312,6 +340,35 @@ export class TerminalChannel {
     this.#flush();
     this.#batchTimer = setTimeout(this.#windowEnded, FLOW_CONTROL.BATCH_WINDOW_MS);
   };
+
+  /** Right after a pause the viewer may have caught up while the engine's pipes are still full. */
+  #flooding(): boolean {
+    if (!this.#viewer) return false;
+    return this.#flow.unacknowledged > FLOW_CONTROL.LOW_WATERMARK || Date.now() - this.#heldBackAt < INTERRUPT_SKIP.FLOOD_MS;
+  }
+
+  /** From Ctrl-C on: nothing new to the viewer or mirror, and nothing batched goes out. */
+  #startSkipping(): void {
+    this.#skipping ??= { until: Date.now() + INTERRUPT_SKIP.MAX_MS, bytes: 0 };
+    this.#skipping.bytes += this.#batchBytes;
+    this.#discardBatch();
+  }
+
+  /** What of `chunk` is shown: nothing before the shell's next mark, all of it past MAX_MS. */
+  #skipped(chunk: Uint8Array): Uint8Array {
+    const skipping = this.#skipping!;
+    const mark = Date.now() > skipping.until ? 0 : firstMark(chunk);
+    if (mark === -1) {
+      skipping.bytes += chunk.byteLength;
+      return chunk.subarray(0, 0);
+    }
+    this.#skipping = undefined;
+    const bytes = skipping.bytes + mark;
+    this.#log(`terminal ${this.node}#${this.channel}: skipped ${bytes} bytes of output after Ctrl-C`);
+    const worded = bytes >= INTERRUPT_SKIP.NOTE_MIN_BYTES && this.#skippedNote ? `\x1b[2m${this.#skippedNote(bytes)}\x1b[22m\r\n` : '';
+    const note = utf8.encode(`\r\n${worded}`);
+    return concat([note, chunk.subarray(mark)], note.byteLength + chunk.byteLength - mark);
+  }
 
   /** Detached output: kept for the mirror until the window ends; past the budget the shell waits. */
   #hold(data: Uint8Array): void {
@@ -399,6 +456,7 @@ export class TerminalChannel {
   }
 
   #pause(reason: number): void {
+    if (reason !== DETACHED_BUDGET) this.#heldBackAt = Date.now();
     if (this.#paused === 0) this.#process?.pause();
     this.#paused |= reason;
   }
@@ -408,6 +466,23 @@ export class TerminalChannel {
     this.#paused &= ~reason;
     if (this.#paused === 0) this.#process?.resume();
   }
+}
+
+function hasInterrupt(data: Uint8Array | string): boolean {
+  return typeof data === 'string' ? data.includes('\x03') : data.includes(INTERRUPT);
+}
+
+/** Where the first command-end or prompt mark starts in `chunk`, or -1. */
+function firstMark(chunk: Uint8Array): number {
+  const found = RESUME_MARKS.map((mark) => indexOf(chunk, mark)).filter((index) => index >= 0);
+  return found.length > 0 ? Math.min(...found) : -1;
+}
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  for (let from = haystack.indexOf(needle[0]!); from !== -1 && from <= haystack.length - needle.length; from = haystack.indexOf(needle[0]!, from + 1)) {
+    if (needle.every((byte, offset) => haystack[from + offset] === byte)) return from;
+  }
+  return -1;
 }
 
 /** One chunk is returned as it is. */
