@@ -1,7 +1,7 @@
 /**
  * Workshops end to end: a trainer creates one; three learners join, by link and by code, each
  * in a browser context of their own; the trainer's dashboard follows a completed step, sees a
- * learner's terminal, the help queue, a consented take-over, a broadcast, the export, and the
+ * learner's terminal and explorer (read-only), the help queue, a consented take-over, a broadcast, the export, and the
  * same state after a restart. A learner's cookie gets FORBIDDEN on every trainer route and on
  * the trainer's socket; a participant of one workshop sees nothing of another; a Chinese trainer
  * and participant get the workshop pages in Chinese.
@@ -131,6 +131,25 @@ test('a trainer runs a workshop from the dashboard', async ({ browser }) => {
   await type(bob, 'echo "watched-$((6*7))"\n');
   await expect.poll(() => trainer.evaluate(() => window.slipwayTrainerTest?.watchedText() ?? ''), { timeout: 10_000 }).toContain('watched-42');
   await expect(trainer.getByTestId('command-history')).toContainText('echo "watched-$((6*7))"');
+
+  // Bob's explorer too, live and read-only: a network he makes shows up, with nothing to click.
+  const watchedExplorer = trainer.getByTestId('participant-explorer');
+  await expect(watchedExplorer.getByTestId('explorer-network').and(trainer.locator('[data-name="bridge"]'))).toBeVisible({ timeout: 30_000 });
+  await type(bob, 'docker network create tnet\n');
+  await expect(watchedExplorer.locator('[data-testid="explorer-network"][data-name="tnet"]')).toBeVisible({ timeout: 30_000 });
+  await expect(watchedExplorer.getByTestId('command-diff').locator('[data-kind="network"][data-name="tnet"]')).toBeVisible();
+  await expect(watchedExplorer.getByRole('button', { name: 'tnet' })).toHaveCount(0);
+  // The explorer is Bob's alone: Ada's page and the trainer's view of Ada never show it.
+  await expect(ada.getByTestId('explorer-network').and(ada.locator('[data-name="bridge"]'))).toBeVisible();
+  await expect(ada.locator('[data-testid="explorer-network"][data-name="tnet"]')).toHaveCount(0);
+  await row(trainer, 'Ada').click();
+  await expect(trainer.getByTestId('participant-panel')).toHaveAttribute('data-name', 'Ada');
+  await expect(watchedExplorer.getByTestId('explorer-network').and(trainer.locator('[data-name="bridge"]'))).toBeVisible({ timeout: 10_000 });
+  await expect(watchedExplorer.locator('[data-testid="explorer-network"][data-name="tnet"]')).toHaveCount(0);
+  // Watched again, Bob's explorer comes whole.
+  await row(trainer, 'Bob').click();
+  await expect(trainer.getByTestId('participant-panel')).toHaveAttribute('data-name', 'Bob');
+  await expect(watchedExplorer.locator('[data-testid="explorer-network"][data-name="tnet"]')).toBeVisible({ timeout: 10_000 });
 
   // Cy asks for help: the queue shows her, with her step.
   await cy.getByTestId('ask-help').click();

@@ -1,10 +1,11 @@
 /**
  * The explorer service over engine states of fake engines: publish on settle, diff each
  * command, publish again after the stream broke and the engine was listed again; one
- * explorer per node as nodes come and go.
+ * explorer per node as nodes come and go; a watching trainer gets what the page gets.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineStates } from '../engine-state/session-states';
+import type { ExplorerUpdate } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
 import type { SessionNode } from '../session/context';
 import { FakeEngine } from '../testing/fake-engine';
@@ -75,6 +76,30 @@ describe('ExplorerService', () => {
     const before = sent.length;
     service.attached();
     expect(sent.slice(before)).toHaveLength(1);
+  });
+
+  it('shows a watching trainer the whole view, then every view and diff the page gets, never details, until disposed', async () => {
+    const { engine, sent, commands, service, networks } = setup();
+    await vi.waitFor(() => expect(networks()).toBe('node1: bridge'));
+    const watched: ExplorerUpdate[] = [];
+    const from = sent.length;
+    const watch = service.watch((update) => watched.push(update));
+    expect(watched).toEqual([sent.findLast((m) => m.type === 'explorer')]);
+
+    const startedAt = Date.now();
+    createNetwork(engine, 'a', 'app');
+    await vi.waitFor(() => expect(networks()).toBe('node1: app,bridge'));
+    commands.fire({ command: 'docker network create app', exitCode: 0, startedAt, finishedAt: Date.now(), node: 'node1' });
+    await vi.waitFor(() => expect(sent.some((m) => m.type === 'explorer-diff')).toBe(true));
+    service.handle({ type: 'explorer-details', node: 'node1', kind: 'network', id: 'a' });
+    await vi.waitFor(() => expect(sent.some((m) => m.type === 'details')).toBe(true));
+    expect(watched.slice(1)).toEqual(sent.slice(from).filter((m) => m.type === 'explorer' || m.type === 'explorer-diff'));
+    expect(watched.map((update) => update.type)).toEqual(['explorer', 'explorer', 'explorer-diff']);
+
+    watch.dispose();
+    createNetwork(engine, 'c', 'later');
+    await vi.waitFor(() => expect(networks()).toBe('node1: app,bridge,later'));
+    expect(watched).toHaveLength(3);
   });
 
   it('words diffs and details in the learner’s language, and shows the details again when it changes', async () => {

@@ -3,7 +3,8 @@
  * (server/engine-state/) as it settles, measures what each command changed on its node, and
  * answers the panel's questions about one object (details, followed logs) on the node it
  * names, reading that node's engine directly. What it words is in the learner's language; the
- * details shown are sent again when the learner switches.
+ * details shown are sent again when the learner switches. A trainer watching the learner gets
+ * the view and the diffs too (`watch`), never the details or logs, which the page asks for.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
@@ -13,7 +14,7 @@ import type { Disposable } from '../common/disposable';
 import { destroyStream } from '../engine-state/event-stream';
 import { orNull } from '../engine-state/reads';
 import type { EngineSnapshot } from '../engine-state/snapshot';
-import { ERRORS, type ClientMessage, type Locale, type ObjectKind, type ServerMessage } from '../protocol';
+import { ERRORS, type ClientMessage, type ExplorerUpdate, type Locale, type ObjectKind, type ServerMessage } from '../protocol';
 import { INNER_ENGINE_LIMITS, reportMisbehaviour } from '../session/bounded-engine';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from '../session/context';
 import { Demuxer } from './demux';
@@ -39,6 +40,8 @@ export class ExplorerService implements SessionService {
   readonly #context: SessionContext;
   readonly #nodes = new Map<string, NodeExplorer>();
   readonly #subscriptions: Disposable[];
+  /** Trainers watching the learner: they get every view and diff the page gets. */
+  readonly #watchers = new Set<(update: ExplorerUpdate) => void>();
   #lastPublished = '';
   /** The object whose details the panel asked for last, worded again on a switch of language. */
   #shown: { node: string; kind: ObjectKind; id: string } | undefined;
@@ -84,16 +87,34 @@ export class ExplorerService implements SessionService {
     }
   }
 
+  /** The whole view now (once a node is listed), then every view and diff the page gets. */
+  watch(send: (update: ExplorerUpdate) => void): Disposable {
+    // A wrapper, so that the same function watching twice is two watchers.
+    const watcher = (update: ExplorerUpdate) => send(update);
+    this.#watchers.add(watcher);
+    const view = this.#view();
+    if (view) send(view);
+    return { dispose: () => void this.#watchers.delete(watcher) };
+  }
+
   dispose(): void {
     this.#disposed = true;
     for (const subscription of this.#subscriptions) subscription.dispose();
     for (const explorer of this.#nodes.values()) explorer.dispose();
     this.#nodes.clear();
+    this.#watchers.clear();
     this.#logs?.stop();
   }
 
   #send(message: ServerMessage): void {
     if (!this.#disposed) this.#context.send(message);
+  }
+
+  /** To the page and to every trainer watching. */
+  #show(update: ExplorerUpdate): void {
+    if (this.#disposed) return;
+    this.#context.send(update);
+    for (const watcher of this.#watchers) watcher(update);
   }
 
   /** Follows the session's ready nodes: explores new ones, forgets removed ones. */
@@ -106,7 +127,7 @@ export class ExplorerService implements SessionService {
     }
     for (const node of nodes) {
       if (this.#nodes.has(node.name)) continue;
-      const host = { changed: () => this.#publish(), send: (message: ServerMessage) => this.#send(message), locale: () => this.#context.locale() };
+      const host = { changed: () => this.#publish(), show: (update: ExplorerUpdate) => this.#show(update), locale: () => this.#context.locale() };
       this.#nodes.set(node.name, new NodeExplorer(node, host));
     }
     this.#publish();
@@ -119,15 +140,21 @@ export class ExplorerService implements SessionService {
   }
 
   /** Every node's view, node1 first; nodes not listed yet are left out until they are. */
-  #publish(): void {
+  #view(): ExplorerUpdate | undefined {
     const listed = [...this.#nodes.values()].filter((explorer) => explorer.node.state.snapshot);
-    if (listed.length === 0) return;
+    if (listed.length === 0) return undefined;
     const view = explorerView(Object.fromEntries(listed.map((explorer) => [explorer.name, explorer.node.state.snapshot!])));
-    const message: ServerMessage = { type: 'explorer', view, live: listed.every((explorer) => explorer.node.state.live) };
+    return { type: 'explorer', view, live: listed.every((explorer) => explorer.node.state.live) };
+  }
+
+  /** The view, when it differs from the one shown last. */
+  #publish(): void {
+    const message = this.#view();
+    if (!message) return;
     const text = JSON.stringify(message);
     if (text === this.#lastPublished) return;
     this.#lastPublished = text;
-    this.#send(message);
+    this.#show(message);
   }
 
   async #details(explorer: NodeExplorer, kind: ObjectKind, id: string): Promise<void> {
@@ -152,7 +179,8 @@ export class ExplorerService implements SessionService {
 interface NodeExplorerHost {
   /** The node's view changed: its state settled on something new, or went live or not. */
   changed(): void;
-  send(message: ServerMessage): void;
+  /** What a command changed, to the page and its watchers. */
+  show(update: ExplorerUpdate): void;
   /** The learner's language, for what a command changed. */
   locale(): Locale;
 }
@@ -211,7 +239,7 @@ class NodeExplorer {
     const locale = this.#host.locale();
     const changes = diffSnapshots(before, after, locale);
     if (changes.length === 0) return;
-    this.#host.send({ type: 'explorer-diff', node: this.name, changes, summary: formatChanges(changes, locale) });
+    this.#host.show({ type: 'explorer-diff', node: this.name, changes, summary: formatChanges(changes, locale) });
     // The next command's changes are measured from here.
     this.#history.record(Date.now(), after);
   }

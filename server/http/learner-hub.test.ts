@@ -2,8 +2,9 @@
  * The hub with stand-in sandbox managers: a client that floods the server with messages (each
  * answered with an error) while never reading is closed as TOO_SLOW with the server's memory
  * bounded; per-client rates; what a page is told when its session ends unasked (the
- * lifetime's warning and end, a session reclaimed while the page was closed); and the
- * learner's language, which the page names and the server words everything in.
+ * lifetime's warning and end, a session reclaimed while the page was closed); the
+ * learner's language, which the page names and the server words everything in; and a
+ * session's explorer as the workshops watch it.
  */
 import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { LessonLibrary } from '../lessons/library';
 import { lessonsService } from '../lessons/service';
 import { sqliteProgressStore } from '../lessons/store';
-import { ERRORS, type ServerMessage } from '../protocol';
+import { ERRORS, type ExplorerUpdate, type ServerMessage } from '../protocol';
 import { Check } from '../protocol/checks';
 import type { Lesson } from '../protocol/lesson-model';
 import { lessonChecking } from '../testing/lessons';
@@ -197,4 +198,37 @@ it('words what it sends in the language the page names, and sends again what it 
   await expect.poll(() => last('error')).toMatchObject({ code: 'INVALID_MESSAGE', message: expect.stringMatching(/^A message from the browser was not understood\. \(locale: /) });
   expect(page.socket.readyState).toBe(WebSocket.OPEN);
   page.socket.close();
+});
+
+it("shows the workshops a session's explorer until the session ends, which tells them once", async () => {
+  const key = 'w'.repeat(16);
+  const update: ExplorerUpdate = { type: 'explorer', view: { nodes: [] }, live: true };
+  const released = vi.fn();
+  // A feature with a watchable view, as the explorer is.
+  const watchable: ServiceFactory = () => ({
+    attached: () => undefined,
+    handle: () => false,
+    dispose: () => undefined,
+    watch: (send) => {
+      send(update);
+      return { dispose: released };
+    },
+  });
+  const manager = { ...idleManager(), acquire: () => Promise.resolve({ node: 'node1' } as Sandbox) } as unknown as SandboxManager;
+  const { hub, url } = await serve(manager, () => key, [watchable]);
+  const page = await client(url);
+  await expect.poll(() => page.messages).toContainEqual({ type: 'sandbox', state: 'ready' });
+  expect(hub.explorer('n'.repeat(16), () => undefined, () => undefined)).toBeUndefined();
+
+  const shown: ExplorerUpdate[] = [];
+  const ended = vi.fn();
+  const watch = hub.explorer(key, (each) => shown.push(each), ended);
+  expect(shown).toEqual([update]);
+  hub.ended(key, 'SANDBOX_EXPIRED');
+  expect(released).toHaveBeenCalledOnce();
+  expect(ended).toHaveBeenCalledOnce();
+  // Disposed after the session ended: nothing more to release.
+  watch!.dispose();
+  expect(released).toHaveBeenCalledOnce();
+  await expect.poll(page.closed).toBe(ERRORS.SANDBOX_EXPIRED.close);
 });

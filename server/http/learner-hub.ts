@@ -5,6 +5,7 @@
  * shell and its screen.
  */
 import type { WebSocket } from 'ws';
+import type { Disposable } from '../common/disposable';
 import { translator } from '../common/i18n';
 import {
   ERRORS,
@@ -19,6 +20,7 @@ import {
   parseTrainerClientMessage,
   type ClientMessage,
   type ErrorCode,
+  type ExplorerUpdate,
   type Locale,
   type ServerMessage,
 } from '../protocol';
@@ -154,6 +156,10 @@ export class LearnerHub {
 
   terminal(key: string, channel: number) {
     return this.#learners.get(key)?.session?.terminal(channel);
+  }
+
+  explorer(key: string, send: (update: ExplorerUpdate) => void, ended: () => void): Disposable | undefined {
+    return this.#learners.get(key)?.session?.watch(send, ended);
   }
 
   /** Offers a message to the learner's session features, as if their page had sent it. */

@@ -126,6 +126,21 @@ export const Change = z.object({
 });
 export type Change = z.infer<typeof Change>;
 
+// ---- the messages the panel is kept current by ------------------------------------------
+
+/** The whole view: on attach and whenever a node's state settles on something new. */
+export const ExplorerMessage = z.object({
+  type: z.literal('explorer'),
+  view: ExplorerView,
+  /** False while the view may miss changes (the engine's event stream is reconnecting). */
+  live: z.boolean(),
+});
+/** What the learner's last command changed on `node`. */
+export const ExplorerDiffMessage = z.object({ type: z.literal('explorer-diff'), node: z.string(), changes: z.array(Change), summary: z.string() });
+/** Either: what a trainer watching the learner gets too, as the learner's page does. */
+export const ExplorerUpdate = z.discriminatedUnion('type', [ExplorerMessage, ExplorerDiffMessage]);
+export type ExplorerUpdate = z.infer<typeof ExplorerUpdate>;
+
 // ---- one object, in words ----------------------------------------------------------------
 
 export const OBJECT_KINDS = ['container', 'image', 'network', 'volume', 'service'] as const;

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from './errors';
-import { Change, DetailsView, ExplorerView, ObjectKind } from './explorer';
+import { DetailsView, ExplorerDiffMessage, ExplorerMessage, ObjectKind } from './explorer';
 import {
   CheckNowMessage,
   LessonPrepareMessage,
@@ -120,13 +120,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   NodesMessage,
   // explorer: the whole view (on attach and whenever it settles), what a command changed,
   // one object's summary, and followed log output
-  z.object({
-    type: z.literal('explorer'),
-    view: ExplorerView,
-    /** False while the view may miss changes (the engine's event stream is reconnecting). */
-    live: z.boolean(),
-  }),
-  z.object({ type: z.literal('explorer-diff'), node: z.string(), changes: z.array(Change), summary: z.string() }),
+  ExplorerMessage,
+  ExplorerDiffMessage,
   z.object({ type: z.literal('details'), details: DetailsView }),
   z.object({
     type: z.literal('logs'),

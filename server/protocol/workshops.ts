@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Slug } from './lesson-model';
 import { ErrorCode } from './errors';
+import { ExplorerUpdate } from './explorer';
 import { LocalizedText } from './locale';
 
 export const TRAINER_WS_PATH = '/ws/trainer';
@@ -168,6 +169,9 @@ export const TrainerServerMessage = z.discriminatedUnion('type', [
   // the watched participant: `attached` clears the view, the screen replay and live output follow as binary frames
   z.object({ type: z.literal('participant-terminal'), participant: ParticipantId, channel: z.number().int(), event: z.enum(['attached', 'gone']) }),
   z.object({ type: z.literal('participant-history'), participant: ParticipantId, commands: z.array(CommandEntry), failingReason: z.string().nullable() }),
+  // the watched participant's explorer, as their page gets it: the whole view first, then every update;
+  // null when their session ended (the view is gone until they are watched again)
+  z.object({ type: z.literal('participant-explorer'), participant: ParticipantId, update: ExplorerUpdate.nullable() }),
   z.object({ type: z.literal('takeover'), participant: ParticipantId, state: TakeoverState }),
   z.object({ type: z.literal('trainer-error'), code: ErrorCode, message: z.string() }),
 ]);

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import type { CommandRecord } from '../checks/shell-integration';
 import type { Disposable } from '../common/disposable';
 import type { EngineState } from '../engine-state/follower';
-import type { ClientMessage, Locale, ServerMessage } from '../protocol';
+import type { ClientMessage, ExplorerUpdate, Locale, ServerMessage } from '../protocol';
 import type { Sandbox } from '../sandbox/manager';
 import type { ExecResult } from './sandbox-exec';
 
@@ -56,6 +56,11 @@ export interface SessionService {
   attached(): void;
   /** Handles the message if it is this feature's; returns whether it was. */
   handle(message: ClientMessage): boolean;
+  /**
+   * A trainer watches the learner: sends them, read-only, what the page shows of this feature
+   * (the whole of it now, then every update) until disposed. Only the explorer has such a view.
+   */
+  watch?(send: (update: ExplorerUpdate) => void): Disposable;
   dispose(): void;
 }
 

@@ -22,6 +22,7 @@ import {
   nodeName,
   type ClientMessage,
   type ErrorCode,
+  type ExplorerUpdate,
   type Locale,
   type NodeInfo,
   type NodeState,
@@ -57,6 +58,12 @@ export interface LearnerSessionOptions {
   log: (line: string) => void;
 }
 
+/** A trainer's read-only view of the session's features: its subscriptions, and what to tell when the session ends. */
+interface Watch {
+  subscriptions: Disposable[];
+  ended: () => void;
+}
+
 interface NodeEntry {
   state: NodeState;
   /** Why it failed. */
@@ -80,6 +87,7 @@ export class LearnerSession {
   readonly #history: CommandRecord[] = [];
   readonly #subscriptions = new Map<string, Disposable>();
   readonly #states: EngineStates;
+  readonly #watches = new Set<Watch>();
   #size: TerminalSize;
   #locale: Locale;
   #viewer: Viewer | null = null;
@@ -141,6 +149,16 @@ export class LearnerSession {
 
   node(name: string): SessionNode | undefined {
     return this.#nodes.get(name)?.ready?.node;
+  }
+
+  /**
+   * A trainer watches the learner's features (the explorer): `send` gets what the page shows,
+   * now and on every update, until disposed or the session ends, which calls `ended` once.
+   */
+  watch(send: (update: ExplorerUpdate) => void, ended: () => void): Disposable {
+    const watch: Watch = { subscriptions: this.#services.flatMap((service) => service.watch?.(send) ?? []), ended };
+    this.#watches.add(watch);
+    return { dispose: () => this.#unwatch(watch) };
   }
 
   /** New nodes' shells start at the size the learner's terminals have. */
@@ -207,6 +225,10 @@ export class LearnerSession {
 
   dispose(): void {
     this.#disposed = true;
+    for (const watch of [...this.#watches]) {
+      this.#unwatch(watch);
+      watch.ended();
+    }
     for (const service of this.#services) service.dispose();
     for (const [name, entry] of this.#nodes) this.#closeNode(name, entry);
     this.#nodes.clear();
@@ -215,6 +237,11 @@ export class LearnerSession {
     this.#nodesChanged.dispose();
     this.#localeChanged.dispose();
     this.#viewer = null;
+  }
+
+  #unwatch(watch: Watch): void {
+    if (!this.#watches.delete(watch)) return;
+    for (const subscription of watch.subscriptions) subscription.dispose();
   }
 
   #start(name: string): Promise<void> {

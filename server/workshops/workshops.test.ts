@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientMessage, ErrorCode, Locale, ServerMessage, TrainerServerMessage } from '../protocol';
+import type { ClientMessage, ErrorCode, ExplorerUpdate, Locale, ServerMessage, TrainerServerMessage } from '../protocol';
 import { sqliteWorkshopStore, type WorkshopStore } from './store';
 import { Workshops, type LearnerLinks, type TrainerSink } from './workshops';
 
@@ -12,8 +12,25 @@ const catalog = {
 };
 const HOUR = 3_600_000;
 
+/** A participant's explorer as their session shows it: one network on node1. */
+const VIEW: ExplorerUpdate = {
+  type: 'explorer',
+  view: { nodes: [{ node: 'node1', containers: [], images: [], networks: [{ id: 'n', name: 'tnet', driver: 'bridge', containers: [] }], volumes: [] }] },
+  live: true,
+};
+
+/** A subscription to a session's explorer, as the fake hands it out. */
+interface ExplorerSubscription {
+  learner: string;
+  send: (update: ExplorerUpdate) => void;
+  /** What the session calls when it ends. */
+  ended: () => void;
+  disposed: boolean;
+}
+
 class FakeLinks implements LearnerLinks {
   readonly sent = new Map<string, ServerMessage[]>();
+  readonly explorers: ExplorerSubscription[] = [];
   readonly ended: Array<[string, ErrorCode]> = [];
   readonly offered: Array<[string, ClientMessage]> = [];
   readonly typed: string[] = [];
@@ -22,6 +39,17 @@ class FakeLinks implements LearnerLinks {
   }
   isOpen = () => true;
   terminal = () => ({ watch: () => ({ dispose: () => undefined }), input: (data: string) => void this.typed.push(data) });
+  explorer(learner: string, send: (update: ExplorerUpdate) => void, ended: () => void) {
+    const subscription: ExplorerSubscription = { learner, send, ended, disposed: false };
+    this.explorers.push(subscription);
+    // A session's explorer sends its whole view at once.
+    send(VIEW);
+    return { dispose: () => void (subscription.disposed = true) };
+  }
+  /** The learner's subscriptions not disposed yet. */
+  watching(learner: string) {
+    return this.explorers.filter((subscription) => subscription.learner === learner && !subscription.disposed);
+  }
   offer(learner: string, message: ClientMessage) {
     this.offered.push([learner, message]);
   }
@@ -184,6 +212,71 @@ describe('workshops', () => {
     vi.advanceTimersByTime(100);
     expect(again.last('dashboard')).toEqual(before);
     expect(restarted.results(workshop.id, 'csv')!.body).toContain(',Ada,hello,run,Run it,');
+  });
+
+  it("show the watched participant's explorer to the trainer only: the whole view, then every update", () => {
+    const { workshops, links, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    join(workshops, 'bob', workshop.code, 'Bob');
+    vi.advanceTimersByTime(100);
+    const ada = trainer.last('dashboard')!.rows.find((row) => row.name === 'Ada')!.id;
+    workshops.trainerMessage(trainer, { type: 'participant-watch', workshopId: workshop.id, participant: ada, channel: 0 });
+    expect(trainer.last('participant-explorer')).toEqual({ type: 'participant-explorer', participant: ada, update: VIEW });
+    const diff: ExplorerUpdate = { type: 'explorer-diff', node: 'node1', changes: [{ op: '+', kind: 'network', name: 'tnet' }], summary: '+ network tnet' };
+    links.watching('ada')[0]!.send(diff);
+    expect(trainer.last('participant-explorer')).toEqual({ type: 'participant-explorer', participant: ada, update: diff });
+    expect(links.explorers.map((subscription) => subscription.learner)).toEqual(['ada']);
+    // Participants' pages get nothing of anyone's explorer from the workshops.
+    const shown = [...links.sent.values()].flat().filter((message) => message.type.includes('explorer'));
+    expect(shown).toEqual([]);
+  });
+
+  describe("end the explorer subscription of a watch in one place, when", () => {
+    /** A trainer watching Ada's explorer, and Bob in the workshop too. */
+    function watchingAda() {
+      const { workshops, links, trainer, workshop } = setUp();
+      join(workshops, 'ada', workshop.code, 'Ada');
+      join(workshops, 'bob', workshop.code, 'Bob');
+      vi.advanceTimersByTime(100);
+      const id = (name: string) => trainer.last('dashboard')!.rows.find((row) => row.name === name)!.id;
+      const watch = (participant: string) => workshops.trainerMessage(trainer, { type: 'participant-watch', workshopId: workshop.id, participant, channel: 0 });
+      watch(id('Ada'));
+      const [subscription] = links.watching('ada');
+      expect(subscription).toBeDefined();
+      return { workshops, links, trainer, workshop, id, watch, subscription: subscription! };
+    }
+
+    it('the trainer unwatches', () => {
+      const { workshops, trainer, subscription } = watchingAda();
+      workshops.trainerMessage(trainer, { type: 'participant-unwatch' });
+      expect(subscription.disposed).toBe(true);
+    });
+
+    it('the trainer watches someone else', () => {
+      const { links, id, watch, subscription } = watchingAda();
+      watch(id('Bob'));
+      expect(subscription.disposed).toBe(true);
+      expect(links.watching('bob')).toHaveLength(1);
+    });
+
+    it("the trainer's socket closes", () => {
+      const { workshops, trainer, subscription } = watchingAda();
+      workshops.trainerClosed(trainer);
+      expect(subscription.disposed).toBe(true);
+    });
+
+    it("the participant's session ends: the trainer's page is told the explorer is gone", () => {
+      const { trainer, id, subscription } = watchingAda();
+      subscription.ended();
+      expect(subscription.disposed).toBe(true);
+      expect(trainer.last('participant-explorer')).toEqual({ type: 'participant-explorer', participant: id('Ada'), update: null });
+    });
+
+    it('the workshops stop', () => {
+      const { workshops, subscription } = watchingAda();
+      workshops.dispose();
+      expect(subscription.disposed).toBe(true);
+    });
   });
 
   it('keep a participant out once removed', () => {

@@ -18,6 +18,7 @@ import type {
   WorkshopSummary,
 } from '../protocol/workshops';
 import type { Disposable } from '../common/disposable';
+import type { ExplorerUpdate } from '../protocol/explorer';
 import { DashboardModel, type LearnerEvent, type PlanStep, type WorkshopEvent } from './dashboard';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code';
 import { resultsCsv, resultsJson } from './results';
@@ -35,6 +36,11 @@ export interface LearnerLinks {
   isOpen(learner: string): boolean;
   /** The shell on `channel` of the learner's session, if it runs. */
   terminal(learner: string, channel: number): { watch(watch: (data: Uint8Array) => void): Disposable; input(data: string): void } | undefined;
+  /**
+   * The explorer of the learner's session, as their page gets it (the whole view now, then every
+   * update), until disposed or the session ends, which calls `ended`; undefined without a session.
+   */
+  explorer(learner: string, send: (update: ExplorerUpdate) => void, ended: () => void): Disposable | undefined;
   /** Offers a message to the session's features, as if the page had sent it (a lesson reset). */
   offer(learner: string, message: ClientMessage): void;
   resetSandbox(learner: string): void;
@@ -71,9 +77,17 @@ interface Live {
   push?: ReturnType<typeof setTimeout>;
 }
 
+/** A participant a trainer watches, and the subscriptions that watching holds. */
+interface Watching {
+  workshop: string;
+  participant: string;
+  terminal?: Disposable;
+  explorer?: Disposable;
+}
+
 interface Trainer {
   workshop?: string;
-  watching?: { workshop: string; participant: string; terminal?: Disposable };
+  watching?: Watching;
 }
 
 interface Participation {
@@ -107,7 +121,7 @@ export class Workshops {
   dispose(): void {
     clearInterval(this.#tick);
     for (const live of this.#live.values()) clearTimeout(live.push);
-    for (const trainer of this.#trainers.values()) trainer.watching?.terminal?.dispose();
+    for (const trainer of this.#trainers.values()) this.#unwatch(trainer);
     this.#trainers.clear();
   }
 
@@ -182,7 +196,8 @@ export class Workshops {
   }
 
   trainerClosed(sink: TrainerSink): void {
-    this.#trainers.get(sink)?.watching?.terminal?.dispose();
+    const trainer = this.#trainers.get(sink);
+    if (trainer) this.#unwatch(trainer);
     this.#trainers.delete(sink);
   }
 
@@ -345,11 +360,26 @@ export class Workshops {
     sink.send({ type: 'participant-terminal', participant: participant.id, channel, event: terminal ? 'attached' : 'gone' });
     if (terminal) trainer.watching.terminal = terminal.watch((data) => sink.frame(channel, data));
     this.#sendHistory(sink, live, participant.id);
+    const explorer = (update: ExplorerUpdate | null) => sink.send({ type: 'participant-explorer', participant: participant.id, update });
+    const watching = trainer.watching;
+    watching.explorer = this.#links?.explorer(participant.learner, explorer, () => {
+      // The session ended (a reset, the sandbox released): what the watch held is gone with it.
+      this.#release(watching);
+      if (trainer.watching === watching) explorer(null);
+    });
   }
 
   #unwatch(trainer: Trainer): void {
-    trainer.watching?.terminal?.dispose();
+    if (trainer.watching) this.#release(trainer.watching);
     trainer.watching = undefined;
+  }
+
+  /** The one place a watch's subscriptions end: unwatched, another watched, the trainer gone, the participant's session ended. */
+  #release(watching: Watching): void {
+    watching.terminal?.dispose();
+    watching.explorer?.dispose();
+    watching.terminal = undefined;
+    watching.explorer = undefined;
   }
 
   #setTakeover({ live, participant }: Participation, state: TakeoverState): void {

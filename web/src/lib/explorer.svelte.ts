@@ -1,14 +1,21 @@
 /**
  * The explorer panel's state: the latest view of the learner's engines, what the last
  * command changed, the selected object's details and its followed logs. Fed by server
- * messages through the Connection; asks for details and logs through it.
+ * messages through its link (the learner's Connection); asks for details and logs through it.
+ * A link that cannot send makes it read-only (the trainer's view of a participant's explorer).
  */
 import type { Change, ChangeKind } from './explorer-model';
-import type { Connection } from './connection.svelte';
-import type { DetailsView, ExplorerView, ObjectKind, ServerMessage } from './protocol';
+import type { ClientMessage, DetailsView, ExplorerView, ObjectKind, ServerMessage } from './protocol';
 
 /** The most log text kept for the details pane; older text is dropped first. */
 export const LOG_KEEP_CHARS = 64 * 1024;
+
+/** Where the panel's messages come from and, unless it is read-only, where its requests go. */
+export interface ExplorerLink {
+  onMessage(listener: (message: ServerMessage) => void): () => void;
+  /** Absent for a read-only panel: nothing can be selected, so nothing is asked. */
+  send?: (message: ClientMessage) => void;
+}
 
 export interface Selection {
   node: string;
@@ -27,15 +34,18 @@ export class Explorer {
   logs = $state('');
   logsEnded = $state(false);
 
-  #connection: Connection;
+  /** Shown only: no details, logs or port links (the trainer's view of a participant's). */
+  readonly readOnly: boolean;
+  #link: ExplorerLink;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(connection: Connection) {
-    this.#connection = connection;
+  constructor(link: ExplorerLink) {
+    this.#link = link;
+    this.readOnly = !link.send;
   }
 
   start(): void {
-    this.#unsubscribe = this.#connection.onMessage((message) => this.#handle(message));
+    this.#unsubscribe = this.#link.onMessage((message) => this.#handle(message));
   }
 
   dispose(): void {
@@ -49,20 +59,30 @@ export class Explorer {
   }
 
   select(selection: Selection): void {
+    const send = this.#link.send;
+    if (!send) return;
     this.selection = selection;
     this.details = undefined;
     this.logs = '';
     this.logsEnded = false;
-    this.#connection.send({ type: 'explorer-details', ...selection });
-    if (selection.kind === 'container') this.#connection.send({ type: 'logs-follow', node: selection.node, container: selection.id });
-    else this.#connection.send({ type: 'logs-stop' });
+    send({ type: 'explorer-details', ...selection });
+    if (selection.kind === 'container') send({ type: 'logs-follow', node: selection.node, container: selection.id });
+    else send({ type: 'logs-stop' });
   }
 
   close(): void {
-    if (this.selection?.kind === 'container') this.#connection.send({ type: 'logs-stop' });
+    if (this.selection?.kind === 'container') this.#link.send?.({ type: 'logs-stop' });
     this.selection = undefined;
     this.details = undefined;
     this.logs = '';
+  }
+
+  /** Nothing to show until the next `explorer` message: a new sandbox, or another participant watched. */
+  clear(): void {
+    this.view = undefined;
+    this.lastChanges = [];
+    this.lastSummary = undefined;
+    this.selection = undefined;
   }
 
   #handle(message: ServerMessage): void {
@@ -88,12 +108,7 @@ export class Explorer {
         return;
       case 'sandbox':
         // A reset sandbox starts empty; its first `explorer` message fills the panel again.
-        if (message.state !== 'ready') {
-          this.view = undefined;
-          this.lastChanges = [];
-          this.lastSummary = undefined;
-          this.selection = undefined;
-        }
+        if (message.state !== 'ready') this.clear();
         return;
       default:
         return;

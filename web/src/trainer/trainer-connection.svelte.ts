@@ -1,8 +1,9 @@
 /**
  * The trainer page's one socket (TRAINER_WS_PATH): the workshops, the followed dashboard, the
- * watched participant's terminal frames and history, take-overs. Reconnects with the
+ * watched participant's terminal frames, history and explorer, take-overs. Reconnects with the
  * learner page's backoff; a FORBIDDEN refusal (no trainer cookie) stops and says so.
  */
+import { Explorer } from '../lib/explorer.svelte';
 import { localizedError, type Localized } from '../lib/i18n/catalog';
 import { backoffDelay } from '../lib/reconnect';
 import {
@@ -10,6 +11,7 @@ import {
   parseTrainerServerMessage,
   TRAINER_WS_PATH,
   type LocalizedText,
+  type ServerMessage,
   type TrainerClientMessage,
   type TrainerServerMessage,
   type WorkshopSummary,
@@ -26,6 +28,8 @@ export class TrainerConnection {
   history = $state.raw<History | undefined>();
   watched = $state.raw<{ participant: string; channel: number; present: boolean } | undefined>();
   error = $state.raw<Localized | undefined>();
+  /** The watched participant's explorer, read-only, fed with their `participant-explorer` updates. */
+  readonly explorer: Explorer;
   /** The watched terminal's output, for the one view that shows it; `onReplay` clears it first. */
   onFrame: ((data: Uint8Array) => void) | undefined;
   onReplay: (() => void) | undefined;
@@ -33,6 +37,18 @@ export class TrainerConnection {
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
+  readonly #explorerFeed = new Set<(message: ServerMessage) => void>();
+
+  constructor() {
+    // No `send`: the trainer's panel asks the participant's session for nothing.
+    this.explorer = new Explorer({
+      onMessage: (listener) => {
+        this.#explorerFeed.add(listener);
+        return () => this.#explorerFeed.delete(listener);
+      },
+    });
+    this.explorer.start();
+  }
 
   start(): void {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -74,18 +90,22 @@ export class TrainerConnection {
   open(workshopId: string): void {
     this.watched = undefined;
     this.history = undefined;
+    this.explorer.clear();
     this.send({ type: 'participant-unwatch' });
     this.send({ type: 'workshop-open', workshopId });
   }
 
   watch(workshopId: string, participant: string, channel = 0): void {
     this.watched = { participant, channel, present: false };
+    // The server sends the participant's whole view first.
+    this.explorer.clear();
     this.send({ type: 'participant-watch', workshopId, participant, channel });
   }
 
   unwatch(): void {
     this.watched = undefined;
     this.history = undefined;
+    this.explorer.clear();
     this.send({ type: 'participant-unwatch' });
   }
 
@@ -93,6 +113,7 @@ export class TrainerConnection {
     this.#disposed = true;
     clearTimeout(this.#timer);
     this.#socket?.close();
+    this.explorer.dispose();
   }
 
   #handle(message: TrainerServerMessage): void {
@@ -114,6 +135,12 @@ export class TrainerConnection {
         return;
       case 'participant-history':
         if (this.watched?.participant === message.participant) this.history = message;
+        return;
+      case 'participant-explorer':
+        if (this.watched?.participant !== message.participant) return;
+        // null: their session ended, and its explorer with it.
+        if (!message.update) return this.explorer.clear();
+        for (const listener of this.#explorerFeed) listener(message.update);
         return;
       case 'takeover':
         // The dashboard's next push shows it in the row as well.

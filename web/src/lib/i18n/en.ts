@@ -159,6 +159,9 @@ export const en = {
     graph: 'Graph',
     offline: 'reconnecting to your engine…',
     waiting: 'Waiting for your Docker engine…',
+    // the same, in the trainer's read-only view of a participant's explorer
+    offlineWatched: "reconnecting to the participant's engine…",
+    waitingWatched: "Waiting for the participant's Docker engine…",
     loadingGraph: 'Loading the graph…',
     swarmManager: 'swarm manager',
     swarmWorker: 'swarm worker',
@@ -329,6 +332,7 @@ export const en = {
     close: 'Close',
     typing: (name: string) => `You are typing in ${name}'s terminal.`,
     noShell: (name: string) => `No shell is running for ${name} now.`,
+    explorerRegion: (name: string) => `${name}'s explorer`,
     endTakeover: 'End take-over',
     askTakeover: 'Ask to take over',
     helped: 'Helped',
