@@ -157,6 +157,11 @@ export class LearnerSession {
   }
 
   /** Offers a message to each feature; false when none of them took it. */
+  /** How much the learner has made of the session: its nodes, and the commands run in it. */
+  usage(): { nodes: number; commands: number } {
+    return { nodes: this.#nodes.size, commands: this.#history.length };
+  }
+
   handle(message: ClientMessage): boolean {
     return this.#services.some((service) => service.handle(message));
   }
