@@ -173,7 +173,8 @@ export class LearnerHub {
   /** The learner joined workshop `tag`: an untouched session of theirs is traded for a ready reserved one, as a reset. */
   offerReserved(key: string, tag: string): void {
     const learner = this.#learners.get(key);
-    if (learner && tradesForReserved(learner.session?.usage() ?? null, this.manager.reservedReady(tag))) this.#reset(key, learner, { reservation: tag });
+    const held = learner?.session ? { nodes: this.manager.nodesOf(key).length, commands: learner.session.commandsRun() } : null;
+    if (learner && tradesForReserved(held, this.manager.reservedReady(tag))) this.#reset(key, learner, { reservation: tag });
   }
 
   /** Releases the learner's sandbox (every node) and closes their page with `code`, which it shows. */

@@ -157,9 +157,9 @@ export class LearnerSession {
   }
 
   /** Offers a message to each feature; false when none of them took it. */
-  /** How much the learner has made of the session: its nodes, and the commands run in it. */
-  usage(): { nodes: number; commands: number } {
-    return { nodes: this.#nodes.size, commands: this.#history.length };
+  /** Commands the learner ran in the session (kept up to MAX_HISTORY). */
+  commandsRun(): number {
+    return this.#history.length;
   }
 
   handle(message: ClientMessage): boolean {
