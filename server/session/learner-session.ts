@@ -156,12 +156,12 @@ export class LearnerSession {
     this.#localeChanged.fire(locale);
   }
 
-  /** Offers a message to each feature; false when none of them took it. */
   /** Commands the learner ran in the session (kept up to MAX_HISTORY). */
   commandsRun(): number {
     return this.#history.length;
   }
 
+  /** Offers a message to each feature; false when none of them took it. */
   handle(message: ClientMessage): boolean {
     return this.#services.some((service) => service.handle(message));
   }
