@@ -219,6 +219,15 @@ describe('reserved sessions', () => {
     expect(manager.counts.reserved).toBe(0);
   });
 
+  it('reserves sessions of at most the nodes a session may hold', async () => {
+    start({ maxNodes: 3 });
+    await manager.start();
+    manager.reserve('w1', 1, 5);
+    await vi.waitFor(() => expect(manager.counts.reserved).toBe(1));
+    await manager.acquire(key('a'), undefined, { reservation: 'w1' });
+    expect(manager.nodesOf(key('a')).map((sandbox) => sandbox.node)).toEqual(['node1', 'node2', 'node3']);
+  });
+
   it('reserves only below 80 % of the maximum, leaving the rest to learners arriving', async () => {
     start({ maxSandboxes: 10 });
     await manager.start();

@@ -237,15 +237,17 @@ export class SandboxManager {
   }
 
   /**
-   * Keeps up to `sessions` whole sessions of `nodes` nodes started ahead for `tag`, replacing
+   * Keeps up to `sessions` whole sessions of `wanted` nodes started ahead for `tag`, replacing
    * its reservation (0 drops it). They start one at a time in the background, below the
    * reclaim mark; sessions beyond the new number, or of another size, are removed.
    */
-  reserve(tag: string, sessions: number, nodes: number): void {
+  reserve(tag: string, sessions: number, wanted: number): void {
+    // A lesson needing more nodes than a session may hold gets what the session may.
+    const nodes = Math.max(1, Math.min(wanted, this.options.maxNodes));
     const previous = this.#reservations.get(tag);
     const ready = previous?.nodes === nodes ? previous.ready : [];
-    if (previous && previous.nodes !== nodes) this.#drop(previous.ready, 'of another size');
-    this.#drop(ready.splice(Math.max(0, sessions)), 'no longer wanted');
+    if (previous && previous.nodes !== nodes) void this.#drop(previous.ready, 'of another size');
+    void this.#drop(ready.splice(Math.max(0, sessions)), 'no longer wanted');
     if (sessions > 0) this.#reservations.set(tag, { sessions, nodes, ready });
     else this.#reservations.delete(tag);
     this.refill();
@@ -357,10 +359,11 @@ export class SandboxManager {
     const capacity = this.#capacity();
     const remaining = this.#activity().filter((session) => !ending.has(session.key));
     const shortfall = reclaimShortfall({ ...capacity, total: capacity.total - freed });
-    for (const key of reclaimable(remaining, now, this.options.reclaimGraceMs, shortfall - this.#dropUnclaimed(shortfall))) {
+    const dropped = this.#dropUnclaimed(shortfall);
+    for (const key of reclaimable(remaining, now, this.options.reclaimGraceMs, shortfall - dropped.freed)) {
       ending.set(key, 'SANDBOX_RECLAIMED');
     }
-    await this.#end(ending);
+    await Promise.all([dropped.gone, this.#end(ending)]);
   }
 
   /**
@@ -390,21 +393,25 @@ export class SandboxManager {
    */
   async #reclaimFor(wanted: number): Promise<boolean> {
     const dropped = this.#dropUnclaimed(wanted);
-    const chosen = reclaimable(this.#activity(), Date.now(), this.options.reclaimGraceMs, wanted - dropped);
-    await this.#end(new Map(chosen.map((key) => [key, 'SANDBOX_RECLAIMED'])));
-    return dropped > 0 || chosen.length > 0;
+    const chosen = reclaimable(this.#activity(), Date.now(), this.options.reclaimGraceMs, wanted - dropped.freed);
+    // Awaited so the room is there when the learner's sandbox starts.
+    await Promise.all([dropped.gone, this.#end(new Map(chosen.map((key) => [key, 'SANDBOX_RECLAIMED'])))]);
+    return dropped.freed > 0 || chosen.length > 0;
   }
 
-  /** Drops ready reserved sessions to free `wanted` sandboxes; the sandboxes freed. */
-  #dropUnclaimed(wanted: number): number {
+  /**
+   * Drops ready reserved sessions to free `wanted` sandboxes, taking them out of their
+   * reservations at once (nobody claims them meanwhile): the sandboxes freed, and their removal.
+   */
+  #dropUnclaimed(wanted: number): { freed: number; gone: Promise<void> } {
     const ready = [...this.#reservations.values()].flatMap((reservation) => reservation.ready);
     const chosen = new Set(unclaimedToDrop(ready.map((session) => ({ id: session.id, nodes: session.nodes.size })), wanted));
-    if (chosen.size === 0) return 0;
-    for (const reservation of this.#reservations.values()) {
-      this.#drop(reservation.ready.filter((session) => chosen.has(session.id)), 'making room for a learner');
-      reservation.ready = reservation.ready.filter((session) => !chosen.has(session.id));
-    }
-    return ready.filter((session) => chosen.has(session.id)).reduce((sum, session) => sum + session.nodes.size, 0);
+    const dropped = ready.filter((session) => chosen.has(session.id));
+    for (const reservation of this.#reservations.values()) reservation.ready = reservation.ready.filter((session) => !chosen.has(session.id));
+    return {
+      freed: dropped.reduce((sum, session) => sum + session.nodes.size, 0),
+      gone: this.#drop(dropped, 'making room for a learner'),
+    };
   }
 
   /** Takes a ready session of `tag`'s reservation for a learner. */
@@ -416,15 +423,17 @@ export class SandboxManager {
   #unclaim(session: Reserved): void {
     const reservation = this.#reservations.get(session.tag);
     if (reservation && reservation.nodes === session.nodes.size && reservation.ready.length < reservation.sessions) reservation.ready.unshift(session);
-    else this.#drop([session], 'no longer wanted');
+    else void this.#drop([session], 'no longer wanted');
   }
 
-  /** Removes reserved sessions nobody has claimed (they count no more from now on). */
-  #drop(sessions: readonly Reserved[], why: string): void {
-    for (const session of sessions) {
-      this.#log(`removing the reserved session ${session.id} of ${session.tag} (${why})`);
-      void this.#removeSession(session);
-    }
+  /** Removes reserved sessions nobody has claimed (they count no more from now on); settles once they are gone. */
+  async #drop(sessions: readonly Reserved[], why: string): Promise<void> {
+    await Promise.all(
+      sessions.map((session) => {
+        this.#log(`removing the reserved session ${session.id} of ${session.tag} (${why})`);
+        return this.#removeSession(session);
+      }),
+    );
   }
 
   /** Releases sessions unasked, remembering why for their learners' next page. */
@@ -571,7 +580,7 @@ export class SandboxManager {
     if (this.#closed) return false;
     const reservation = this.#reservations.get(tag);
     if (reservation && reservation.nodes === nodes && reservation.ready.length < reservation.sessions) reservation.ready.push(session);
-    else this.#drop([session], 'no longer wanted');
+    else void this.#drop([session], 'no longer wanted');
     return true;
   }
 

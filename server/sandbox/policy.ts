@@ -105,16 +105,20 @@ export function reclaimShortfall(capacity: Capacity): number {
  * than the grace, oldest detachment first, until enough are freed (or none is left).
  */
 export function reclaimable(sessions: Iterable<Detached>, now: number, graceMs: number, wanted: number): string[] {
-  if (wanted <= 0) return [];
   const candidates = [...sessions]
     .filter((session) => session.viewers === 0 && now - session.lastActive > graceMs)
     .sort((a, b) => a.lastActive - b.lastActive);
-  const chosen: string[] = [];
+  return enoughToFree(candidates, wanted).map((session) => session.key);
+}
+
+/** The first of `candidates`, in order, that together free `wanted` sandboxes (all of them if they cannot). */
+function enoughToFree<T extends { nodes: number }>(candidates: Iterable<T>, wanted: number): T[] {
+  const chosen: T[] = [];
   let freed = 0;
-  for (const session of candidates) {
+  for (const candidate of candidates) {
     if (freed >= wanted) break;
-    chosen.push(session.key);
-    freed += session.nodes;
+    chosen.push(candidate);
+    freed += candidate.nodes;
   }
   return chosen;
 }
@@ -167,14 +171,7 @@ export interface Unclaimed {
 
 /** Which unclaimed pre-started sessions to drop to free `wanted` sandboxes (they go before any closed page's session). */
 export function unclaimedToDrop(sessions: Iterable<Unclaimed>, wanted: number): string[] {
-  const chosen: string[] = [];
-  let freed = 0;
-  for (const session of sessions) {
-    if (freed >= wanted) break;
-    chosen.push(session.id);
-    freed += session.nodes;
-  }
-  return chosen;
+  return enoughToFree(sessions, wanted).map((session) => session.id);
 }
 
 /**
