@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import type { AcquireOptions } from '../sandbox/manager';
 import WebSocket, { WebSocketServer } from 'ws';
 import { LessonLibrary } from '../lessons/library';
 import { lessonsService } from '../lessons/service';
@@ -22,15 +23,15 @@ import type { Sandbox, SandboxManager, SandboxProgress } from '../sandbox/manage
 import type { ServiceFactory } from '../session/context';
 import { idleManager } from '../testing/http-app';
 import { ClientLimits } from './client-limits';
-import { LearnerHub } from './learner-hub';
+import { LearnerHub, type PageHooks } from './learner-hub';
 
 const LIMITS = { STUCK_QUEUED_BYTES: 256 * 1024, STUCK_MS: 500, MAX_QUEUED_BYTES: 4 * 1024 * 1024, CHECK_MS: 50 };
 const servers: WebSocketServer[] = [];
 
 /** A hub on a loopback port; every socket is a new learner unless `keyOf` says whose it is. */
-async function serve(manager: SandboxManager, keyOf = (index: number) => `k${index}`.padEnd(16, '0'), services: ServiceFactory[] = []) {
+async function serve(manager: SandboxManager, keyOf = (index: number) => `k${index}`.padEnd(16, '0'), services: ServiceFactory[] = [], pages?: PageHooks) {
   const limits = new ClientLimits({ maxSockets: 10, sessionsPerMinute: 100, actionsPerMinute: 2, joinsPerMinute: 2 });
-  const hub = new LearnerHub(manager, services, 5, () => undefined, true, limits, LIMITS);
+  const hub = new LearnerHub(manager, services, 5, () => undefined, true, limits, LIMITS, pages);
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   servers.push(wss);
   /** The close codes the server sent (a client that does not read never sees them). */
@@ -231,4 +232,33 @@ it("shows the workshops a session's explorer until the session ends, which tells
   watch!.dispose();
   expect(released).toHaveBeenCalledOnce();
   await expect.poll(page.closed).toBe(ERRORS.SANDBOX_EXPIRED.close);
+  page.socket.close();
+});
+
+it('acquires a participant’s sandbox from their workshop’s reservation, and trades an untouched one for a reserved one as a reset', async () => {
+  const key = 'r'.repeat(16);
+  const acquire = vi.fn((_key: string, _progress: SandboxProgress, _options: AcquireOptions) => Promise.resolve({ node: 'node1' } as Sandbox));
+  const reset = vi.fn((_key: string, _progress: SandboxProgress, _options?: AcquireOptions) => Promise.resolve({ node: 'node1' } as Sandbox));
+  let ready = 0;
+  // The session opens without nodes (there is no engine here); the manager holds node1 meanwhile.
+  let held: Sandbox[] = [];
+  const manager = { ...idleManager(), acquire, reset, reservedReady: () => ready, nodesOf: () => held } as unknown as SandboxManager;
+  const pages: PageHooks = { admit: () => null, reservation: () => 'w1', opened: () => undefined, closed: () => undefined, handle: () => false };
+  const { hub, url } = await serve(manager, () => key, [], pages);
+  const page = await client(url);
+  const states = () => page.messages.filter((message) => message.type === 'sandbox').map((message) => message.state);
+  await expect.poll(states).toEqual(['ready']);
+  expect(acquire.mock.calls[0]![2]).toEqual({ reservation: 'w1' });
+
+  held = [{ node: 'node1' } as Sandbox];
+  // Nothing ready: the learner keeps what they have.
+  hub.offerReserved(key, 'w1');
+  expect(reset).not.toHaveBeenCalled();
+  ready = 1;
+  hub.offerReserved(key, 'w1');
+  // The new session opens without nodes again.
+  held = [];
+  expect(reset.mock.calls[0]![2]).toEqual({ reservation: 'w1' });
+  await expect.poll(states).toEqual(['ready', 'resetting', 'ready']);
+  page.socket.close();
 });

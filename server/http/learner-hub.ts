@@ -24,7 +24,8 @@ import {
   type Locale,
   type ServerMessage,
 } from '../protocol';
-import type { EndReason, Sandbox, SandboxManager, SandboxProgress } from '../sandbox/manager';
+import type { AcquireOptions, EndReason, Sandbox, SandboxManager, SandboxProgress } from '../sandbox/manager';
+import { tradesForReserved } from '../sandbox/policy';
 import type { ServiceFactory } from '../session/context';
 import { LearnerSession } from '../session/learner-session';
 import type { Log } from '../log';
@@ -57,13 +58,15 @@ interface Learner {
  */
 export interface PageHooks {
   admit(key: string): ErrorCode | null;
+  /** The reservation (a workshop's) the learner's sandbox may come from. */
+  reservation(key: string): string | undefined;
   opened(key: string): void;
   closed(key: string): void;
   /** Handles the message if it is theirs; `reply` goes to this page. */
   handle(key: string, message: ClientMessage, reply: (message: ServerMessage) => void): boolean;
 }
 
-const NO_PAGE_HOOKS: PageHooks = { admit: () => null, opened: () => undefined, closed: () => undefined, handle: () => false };
+const NO_PAGE_HOOKS: PageHooks = { admit: () => null, reservation: () => undefined, opened: () => undefined, closed: () => undefined, handle: () => false };
 
 export class LearnerHub {
   readonly #learners = new Map<string, Learner>();
@@ -123,7 +126,8 @@ export class LearnerHub {
     this.pages.opened(key);
     const refused = this.pages.admit(key);
     if (refused) return stopped(socket, refused);
-    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, this.#progress(learner, socket)));
+    const options = { reservation: this.pages.reservation(key) };
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, this.#progress(learner, socket), options));
   }
 
   /** The learner's session was released unasked: close their terminals and tell their page. */
@@ -170,6 +174,13 @@ export class LearnerHub {
   resetSandbox(key: string): void {
     const learner = this.#learners.get(key);
     if (learner) this.#reset(key, learner);
+  }
+
+  /** The learner joined workshop `tag`: an untouched session of theirs is traded for a ready reserved one, as a reset. */
+  offerReserved(key: string, tag: string): void {
+    const learner = this.#learners.get(key);
+    const held = learner?.session ? { nodes: this.manager.nodesOf(key).length, commands: learner.session.commandsRun() } : null;
+    if (learner && tradesForReserved(held, this.manager.reservedReady(tag))) this.#reset(key, learner, { reservation: tag });
   }
 
   /** Releases the learner's sandbox (every node) and closes their page with `code`, which it shows. */
@@ -312,12 +323,12 @@ export class LearnerHub {
     }
   }
 
-  #reset(key: string, learner: Learner): void {
+  #reset(key: string, learner: Learner, options?: AcquireOptions): void {
     const { socket, viewer } = learner;
     if (!socket || !viewer) return;
     this.#disposeSession(learner);
     this.#sendStarting(learner, socket, { state: 'resetting', text: 'sandbox.resetting' });
-    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, this.#progress(learner, socket)));
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, this.#progress(learner, socket), options));
   }
 
   /** From now on the server words everything for this learner in `locale`, and says again what it words. */

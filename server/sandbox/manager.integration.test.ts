@@ -1,6 +1,7 @@
 /**
  * The sandbox manager's nodes against a real engine: a learner's nodes share one network and
- * reach each other by name, limits hold, and removal leaves nothing behind. Runs only with
+ * reach each other by name, limits hold, and removal leaves nothing behind; a reserved whole
+ * session is handed over under the learner's names on its one network. Runs only with
  * SLIPWAY_TEST_DOCKER_HOST set; its sandboxes carry their own instance label.
  */
 import type Docker from 'dockerode';
@@ -13,6 +14,7 @@ import { SandboxManager } from './manager';
 import { LABELS } from './spec';
 
 const INSTANCE = `nodestest-${process.pid}`;
+const RESERVING = `reservetest-${process.pid}`;
 const LEARNER = 'abcdef0123456789';
 const limits = { memoryBytes: 512 * 1024 ** 2, storageBytes: 512 * 1024 ** 2, cpus: 1, pids: 512, diskBytes: 1024 ** 3 };
 
@@ -72,5 +74,53 @@ describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager nodes (real engine)', { timeo
     expect((await owned()).containers).toEqual([`slipway-l-${LEARNER}-node1`]);
     await manager.release(LEARNER);
     expect(await owned()).toEqual({ containers: [], networks: [] });
+  });
+});
+
+describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager reservations (real engine)', { timeout: 120_000 }, () => {
+  let docker: Docker;
+  let manager: SandboxManager;
+
+  beforeAll(async () => {
+    docker = connectTestEngine();
+    const isolation = isolationOf(await docker.info(), { kind: 'docker-host', host: TEST_DOCKER_HOST! });
+    manager = new SandboxManager(docker, {
+      ...sandboxEngineOptions({ isolation, layout: null }, RESERVING, limits),
+      instance: RESERVING,
+      image: await findSandboxImage(docker),
+      catalogContainer: null,
+      limits,
+      maxSandboxes: 4,
+      maxNodes: 2,
+      poolSize: 0,
+      idleTimeoutMs: 3_600_000,
+      maxLifetimeMs: 24 * 3_600_000,
+      reclaimGraceMs: 3_600_000,
+    });
+    await manager.start();
+  });
+
+  afterAll(async () => {
+    manager?.reserve('workshop', 0, 2);
+    await manager?.release(LEARNER);
+    await manager?.close();
+  });
+
+  it('hands a reserved session of 2 nodes over whole: the learner’s names, one network', async () => {
+    manager.reserve('workshop', 1, 2);
+    await expect.poll(() => manager.counts.reserved, { timeout: 90_000, interval: 250 }).toBe(1);
+    const node1 = await manager.acquire(LEARNER, undefined, { reservation: 'workshop' });
+    // Nothing more to start once handed over.
+    manager.reserve('workshop', 0, 2);
+    const filters = { label: [`${LABELS.instance}=${RESERVING}`] };
+    const containers = await docker.listContainers({ all: true, filters });
+    expect(containers.map((container) => container.Names[0]).sort()).toEqual([`/slipway-l-${LEARNER}-node1`, `/slipway-l-${LEARNER}-node2`]);
+    expect(containers.every((container) => container.Labels[LABELS.reservation] === 'workshop')).toBe(true);
+    const networks = containers.map((container) => Object.keys(container.NetworkSettings.Networks));
+    expect(networks[0]).toEqual([node1.network]);
+    expect(networks[1]).toEqual([node1.network]);
+    await manager.release(LEARNER);
+    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
+    expect(await docker.listNetworks({ filters })).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeDocker } from '../testing/fake-docker';
 import { SandboxManager, type SandboxManagerOptions } from './manager';
 import { LIFETIME_WARNING_MS } from './policy';
-import { learnerContainerName } from './spec';
+import { learnerContainerName, reservedContainerName } from './spec';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -173,4 +173,138 @@ it('still reaps a closed page’s session after the idle timeout, saying so', as
   await manager.reap(T0 + 2 * HOUR + 1);
   expect(ended).toEqual([[key('a'), 'SANDBOX_EXPIRED']]);
   expect(manager.takeEnded(key('a'))).toBe('SANDBOX_EXPIRED');
+});
+
+describe('reserved sessions', () => {
+  const reserved = (id: string, node: string) => reservedContainerName(id, node);
+
+  it('starts whole sessions one network each, after the start, and hands one over whole under the learner’s names', async () => {
+    start();
+    manager.reserve('w1', 2, 2);
+    expect(engine.names()).toEqual([]);
+    await manager.start();
+    await vi.waitFor(() => expect(manager.counts.reserved).toBe(2));
+    const placed = engine.placed();
+    expect(placed.map(([name]) => name.replace(/[0-9a-f]{10}/, 'ID')).sort()).toEqual(['slipway-r-ID-node1', 'slipway-r-ID-node1', 'slipway-r-ID-node2', 'slipway-r-ID-node2']);
+    expect(new Set(placed.map(([, network]) => network)).size).toBe(2);
+    expect(manager.reservedReady('w1')).toBe(2);
+
+    const warm: boolean[] = [];
+    const node = await manager.acquire(key('a'), (isWarm) => warm.push(isWarm), { reservation: 'w1' });
+    expect(warm).toEqual([true]);
+    expect(node.name).toBe(node1('a'));
+    expect(manager.nodesOf(key('a')).map((sandbox) => sandbox.name)).toEqual([node1('a'), learnerContainerName(key('a'), 'node2')]);
+    const mine = engine.placed().filter(([name]) => name.startsWith('slipway-l-'));
+    expect(new Set(mine.map(([, network]) => network))).toEqual(new Set([node.network]));
+    expect(manager.counts).toMatchObject({ sessions: 1, nodes: 2, reserved: 1 });
+  });
+
+  it('starts a learner cold when their reservation has nothing ready', async () => {
+    start();
+    await manager.start();
+    await manager.acquire(key('a'), undefined, { reservation: 'nothing' });
+    expect(engine.names()).toEqual([node1('a')]);
+  });
+
+  it('removes sessions beyond a shrunk reservation, and every one of a dropped one', async () => {
+    start();
+    await manager.start();
+    manager.reserve('w1', 3, 1);
+    await vi.waitFor(() => expect(manager.counts.reserved).toBe(3));
+    manager.reserve('w1', 1, 1);
+    expect(manager.counts.reserved).toBe(1);
+    await vi.waitFor(() => expect(engine.names()).toHaveLength(1));
+    manager.reserve('w1', 0, 1);
+    await vi.waitFor(() => expect(engine.names()).toEqual([]));
+    expect(manager.counts.reserved).toBe(0);
+  });
+
+  it('reserves sessions of at most the nodes a session may hold', async () => {
+    start({ maxNodes: 3 });
+    await manager.start();
+    manager.reserve('w1', 1, 5);
+    await vi.waitFor(() => expect(manager.counts.reserved).toBe(1));
+    await manager.acquire(key('a'), undefined, { reservation: 'w1' });
+    expect(manager.nodesOf(key('a')).map((sandbox) => sandbox.node)).toEqual(['node1', 'node2', 'node3']);
+  });
+
+  it('reserves only below 80 % of the maximum, leaving the rest to learners arriving', async () => {
+    start({ maxSandboxes: 10 });
+    await manager.start();
+    manager.reserve('w1', 5, 3);
+    // 80 % of 10 is 8: a third session of 3 nodes would reach 9.
+    await vi.waitFor(() => expect(manager.counts.reserved).toBe(2));
+    // Closing waits for the refill under way: it stopped there.
+    await manager.close();
+    expect(engine.names()).toHaveLength(6);
+  });
+
+  it('drops an unclaimed reserved session for a learner arriving at the maximum, before reclaiming a closed page', async () => {
+    start({ maxSandboxes: 5 });
+    await manager.start();
+    manager.reserve('w1', 1, 2);
+    await vi.waitFor(() => expect(manager.counts.reserved).toBe(1));
+    await learner('a', T0, T0);
+    await learner('b', T0);
+    await learner('c', T0);
+    vi.setSystemTime(T0 + HOUR);
+    await manager.acquire(key('d'));
+    expect(ended).toEqual([]);
+    expect(manager.counts.reserved).toBe(0);
+    await vi.waitFor(() => expect(engine.names()).toEqual([node1('a'), node1('b'), node1('c'), node1('d')]));
+  });
+
+  it('the reaper, too, drops unclaimed reserved sessions before reclaiming closed pages', async () => {
+    start({ maxSandboxes: 5 });
+    await manager.start();
+    manager.reserve('w1', 1, 2);
+    await vi.waitFor(() => expect(manager.counts.reserved).toBe(1));
+    await learner('a', T0, T0);
+    await learner('b', T0);
+    await manager.reap(T0 + HOUR);
+    expect(ended).toEqual([]);
+    expect(manager.counts.reserved).toBe(0);
+  });
+
+  it('a reset may take a ready reserved session in place of the learner’s own', async () => {
+    start();
+    await manager.start();
+    await learner('a', T0);
+    manager.reserve('w1', 1, 3);
+    await vi.waitFor(() => expect(manager.reservedReady('w1')).toBe(1));
+    const before = manager.sandboxOf(key('a'))!.network;
+    const node = await manager.reset(key('a'), undefined, { reservation: 'w1' });
+    expect(node.network).not.toBe(before);
+    expect(manager.nodesOf(key('a')).map((sandbox) => sandbox.node)).toEqual(['node1', 'node2', 'node3']);
+    expect(manager.reservedReady('w1')).toBe(0);
+  });
+
+  it('adopts whole reserved sessions of a reservation made before the start, and removes the rest', async () => {
+    const listed = (id: string, session: string, node: string, tag: string) => {
+      engine.containers.set(id, reserved(session, node));
+      return {
+        Id: id,
+        Names: [`/${reserved(session, node)}`],
+        Labels: { 'slipway.image': 'slipway/sandbox:test', 'slipway.reservation': tag, 'slipway.network': `net-${session}`, 'slipway.node': node },
+        State: 'running',
+        Created: T0 / 1000,
+      } as unknown as Docker.ContainerInfo;
+    };
+    engine.listed = [
+      listed('r1', '0000000001', 'node1', 'w1'),
+      listed('r2', '0000000001', 'node2', 'w1'),
+      // Not whole: its node2 is missing.
+      listed('r3', '0000000002', 'node1', 'w1'),
+      // Of a workshop no longer reserving.
+      listed('r4', '0000000003', 'node1', 'gone'),
+      listed('r5', '0000000003', 'node2', 'gone'),
+    ];
+    start();
+    manager.reserve('w1', 1, 2);
+    await manager.start();
+    expect(manager.counts.reserved).toBe(1);
+    expect(engine.names()).toEqual([reserved('0000000001', 'node1'), reserved('0000000001', 'node2')]);
+    await manager.acquire(key('a'), undefined, { reservation: 'w1' });
+    expect(engine.names()).toEqual([node1('a'), learnerContainerName(key('a'), 'node2')]);
+  });
 });

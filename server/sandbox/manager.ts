@@ -1,12 +1,12 @@
 /**
  * Owns every sandbox on the engine: each learner's nodes (node1, and the more a lesson or
  * the learner asks for, all on the learner's own network), plus a small warm pool of
- * node1s. Sandboxes are found again by their labels and names after a Slipway restart,
+ * node1s and the whole sessions reserved ahead for a tag (a workshop's learners). Sandboxes are found again by their labels and names after a Slipway restart,
  * limited to a configured number, and released after a configured idle time, at the
  * maximum session lifetime, or, near the maximum number, sooner when their page is closed.
  */
 import type Docker from 'dockerode';
-import { FIRST_NODE, SlipwayError, nodeIndex, type ErrorCode } from '../protocol';
+import { FIRST_NODE, SlipwayError, nodeIndex, nodeName, type ErrorCode } from '../protocol';
 import type { CgroupDelegation } from './cgroups';
 import {
   adoptedStart,
@@ -14,11 +14,13 @@ import {
   lifetimeDecisions,
   lifetimeLeft,
   lifetimeWarningMs,
+  nextReservation,
   planAcquire,
   planAddNode,
   poolShortfall,
   reclaimShortfall,
   reclaimable,
+  unclaimedToDrop,
   type Capacity,
 } from './policy';
 import {
@@ -32,6 +34,7 @@ import {
   newId,
   parseContainerName,
   poolContainerName,
+  reservedContainerName,
   sandboxContainerSpec,
   type SandboxLimits,
 } from './spec';
@@ -57,6 +60,27 @@ interface Session {
   startedAt: number;
   /** Its page was told the lifetime's end is near. */
   warned: boolean;
+}
+
+/** A whole session started ahead for a reservation: node1..nodeN on a network of its own. */
+interface Reserved {
+  id: string;
+  tag: string;
+  network: string;
+  nodes: Map<string, Sandbox>;
+}
+
+interface Reservation {
+  sessions: number;
+  /** Nodes in each session. */
+  nodes: number;
+  /** Its sessions ready to be handed over, oldest first. */
+  ready: Reserved[];
+}
+
+export interface AcquireOptions {
+  /** A reservation (a workshop's tag) whose ready session the learner may take whole. */
+  reservation?: string;
 }
 
 /** What an acquisition is doing: handing out a warm sandbox from the pool, or starting one cold. */
@@ -120,8 +144,14 @@ export class SandboxManager {
   readonly #ended = new Map<string, EndReason>();
   /** Open pages per learner; kept apart from sessions because a page connects before its sandbox exists. */
   readonly #viewers = new Map<string, number>();
+  /** Pre-started sessions by tag. */
+  readonly #reservations = new Map<string, Reservation>();
   #starting = 0;
   #poolStarting = 0;
+  /** Nodes of the reserved session being started (one session at a time). */
+  #reservedStarting = 0;
+  /** Nothing is started before the sandboxes of an earlier run are adopted. */
+  #started = false;
   #refilling: Promise<void> | null = null;
   #reaper: NodeJS.Timeout | null = null;
   #closed = false;
@@ -137,6 +167,8 @@ export class SandboxManager {
       sessions: this.#sessions.size,
       nodes: this.#nodeCount(),
       pooled: this.#pool.length,
+      /** Pre-started sessions ready for their reservations' learners. */
+      reserved: [...this.#reservations.values()].reduce((sum, reservation) => sum + reservation.ready.length, 0),
       starting: this.#starting,
       max: this.options.maxSandboxes,
     };
@@ -154,7 +186,8 @@ export class SandboxManager {
       this.reap(Date.now()).catch((error: Error) => this.#log(`reaping failed: ${error.message}`));
     }, reapIntervalMs(idleTimeoutMs, lifetimeWarningMs(maxLifetimeMs), reclaimGraceMs));
     this.#reaper.unref();
-    this.refillPool();
+    this.#started = true;
+    this.refill();
   }
 
   /** Stops timers; sandboxes keep running so a restarted Slipway finds them again. */
@@ -191,17 +224,38 @@ export class SandboxManager {
   }
 
   /**
-   * The learner's sandbox: their own if it exists, else one from the pool, else a new one.
-   * `progress` hears which, before it is ready (the page words it).
+   * The learner's sandbox: their own if it exists, else a ready session of `options.reservation`
+   * (handed over whole), else one from the pool, else a new one. `progress` hears which, before
+   * it is ready (the page words it).
    */
-  acquire(learner: string, progress: SandboxProgress = () => {}): Promise<Sandbox> {
+  acquire(learner: string, progress: SandboxProgress = () => {}, options: AcquireOptions = {}): Promise<Sandbox> {
     const existing = this.#sessions.get(learner)?.nodes.get(FIRST_NODE);
     if (existing) return Promise.resolve(existing);
     const pending = this.#acquiring.get(learner);
     if (pending) return pending;
-    const acquiring = this.#assign(learner, progress).finally(() => this.#acquiring.delete(learner));
-    this.#acquiring.set(learner, acquiring);
-    return acquiring;
+    return this.#acquire(learner, progress, this.#claim(options.reservation));
+  }
+
+  /**
+   * Keeps up to `sessions` whole sessions of `wanted` nodes started ahead for `tag`, replacing
+   * its reservation (0 drops it). They start one at a time in the background, below the
+   * reclaim mark; sessions beyond the new number, or of another size, are removed.
+   */
+  reserve(tag: string, sessions: number, wanted: number): void {
+    // A lesson needing more nodes than a session may hold gets what the session may.
+    const nodes = Math.max(1, Math.min(wanted, this.options.maxNodes));
+    const previous = this.#reservations.get(tag);
+    const ready = previous?.nodes === nodes ? previous.ready : [];
+    if (previous && previous.nodes !== nodes) void this.#drop(previous.ready, 'of another size');
+    void this.#drop(ready.splice(Math.max(0, sessions)), 'no longer wanted');
+    if (sessions > 0) this.#reservations.set(tag, { sessions, nodes, ready });
+    else this.#reservations.delete(tag);
+    this.refill();
+  }
+
+  /** Sessions of `tag`'s reservation ready to be handed over now. */
+  reservedReady(tag: string): number {
+    return this.#reservations.get(tag)?.ready.length ?? 0;
   }
 
   viewerAttached(learner: string): void {
@@ -272,10 +326,17 @@ export class SandboxManager {
     await this.#removeSession(session);
   }
 
-  /** Throws the learner's nodes away and gives them a fresh node1. */
-  async reset(learner: string, progress?: SandboxProgress): Promise<Sandbox> {
+  /** Throws the learner's nodes away and gives them a fresh node1, or a ready session of `options.reservation`. */
+  async reset(learner: string, progress: SandboxProgress = () => {}, options: AcquireOptions = {}): Promise<Sandbox> {
+    // Claimed before the release's first await: the caller decided on a session ready now.
+    const claimed = this.#claim(options.reservation);
     await this.release(learner);
-    return this.acquire(learner, progress);
+    const existing = this.#sessions.get(learner)?.nodes.get(FIRST_NODE);
+    const pending = existing ? Promise.resolve(existing) : this.#acquiring.get(learner);
+    if (!pending) return this.#acquire(learner, progress, claimed);
+    // Another page of the learner acquired meanwhile: the claimed session goes back.
+    if (claimed) this.#unclaim(claimed);
+    return pending;
   }
 
   /**
@@ -297,16 +358,21 @@ export class SandboxManager {
     const freed = [...ending.keys()].reduce((sum, key) => sum + this.#sessions.get(key)!.nodes.size, 0);
     const capacity = this.#capacity();
     const remaining = this.#activity().filter((session) => !ending.has(session.key));
-    for (const key of reclaimable(remaining, now, this.options.reclaimGraceMs, reclaimShortfall({ ...capacity, total: capacity.total - freed }))) {
+    const shortfall = reclaimShortfall({ ...capacity, total: capacity.total - freed });
+    const dropped = this.#dropUnclaimed(shortfall);
+    for (const key of reclaimable(remaining, now, this.options.reclaimGraceMs, shortfall - dropped.freed)) {
       ending.set(key, 'SANDBOX_RECLAIMED');
     }
-    await this.#end(ending);
+    await Promise.all([dropped.gone, this.#end(ending)]);
   }
 
-  /** Starts pool sandboxes one at a time until the pool is full; safe to call often. */
-  refillPool(): void {
-    if (this.#refilling || this.#closed) return;
-    this.#refilling = this.#fillPool().finally(() => {
+  /**
+   * Starts pool sandboxes, then reservations' sessions, one at a time until the pool is full
+   * and the reservations are (or the room is used); safe to call often.
+   */
+  refill(): void {
+    if (this.#refilling || this.#closed || !this.#started) return;
+    this.#refilling = this.#fill().finally(() => {
       this.#refilling = null;
     });
   }
@@ -321,11 +387,53 @@ export class SandboxManager {
     }));
   }
 
-  /** At the maximum: reclaims closed pages' sessions to free `wanted` sandboxes; false when none could go. */
+  /**
+   * At the maximum: frees `wanted` sandboxes, dropping unclaimed reserved sessions first, then
+   * reclaiming closed pages' sessions; false when nothing could go.
+   */
   async #reclaimFor(wanted: number): Promise<boolean> {
-    const chosen = reclaimable(this.#activity(), Date.now(), this.options.reclaimGraceMs, wanted);
-    await this.#end(new Map(chosen.map((key) => [key, 'SANDBOX_RECLAIMED'])));
-    return chosen.length > 0;
+    const dropped = this.#dropUnclaimed(wanted);
+    const chosen = reclaimable(this.#activity(), Date.now(), this.options.reclaimGraceMs, wanted - dropped.freed);
+    // Awaited so the room is there when the learner's sandbox starts.
+    await Promise.all([dropped.gone, this.#end(new Map(chosen.map((key) => [key, 'SANDBOX_RECLAIMED'])))]);
+    return dropped.freed > 0 || chosen.length > 0;
+  }
+
+  /**
+   * Drops ready reserved sessions to free `wanted` sandboxes, taking them out of their
+   * reservations at once (nobody claims them meanwhile): the sandboxes freed, and their removal.
+   */
+  #dropUnclaimed(wanted: number): { freed: number; gone: Promise<void> } {
+    const ready = [...this.#reservations.values()].flatMap((reservation) => reservation.ready);
+    const chosen = new Set(unclaimedToDrop(ready.map((session) => ({ id: session.id, nodes: session.nodes.size })), wanted));
+    const dropped = ready.filter((session) => chosen.has(session.id));
+    for (const reservation of this.#reservations.values()) reservation.ready = reservation.ready.filter((session) => !chosen.has(session.id));
+    return {
+      freed: dropped.reduce((sum, session) => sum + session.nodes.size, 0),
+      gone: this.#drop(dropped, 'making room for a learner'),
+    };
+  }
+
+  /** Takes a ready session of `tag`'s reservation for a learner. */
+  #claim(tag: string | undefined): Reserved | undefined {
+    return tag === undefined ? undefined : this.#reservations.get(tag)?.ready.shift();
+  }
+
+  /** A claimed session not handed over after all: back to its reservation if it still wants it. */
+  #unclaim(session: Reserved): void {
+    const reservation = this.#reservations.get(session.tag);
+    if (reservation && reservation.nodes === session.nodes.size && reservation.ready.length < reservation.sessions) reservation.ready.unshift(session);
+    else void this.#drop([session], 'no longer wanted');
+  }
+
+  /** Removes reserved sessions nobody has claimed (they count no more from now on); settles once they are gone. */
+  async #drop(sessions: readonly Reserved[], why: string): Promise<void> {
+    await Promise.all(
+      sessions.map((session) => {
+        this.#log(`removing the reserved session ${session.id} of ${session.tag} (${why})`);
+        return this.#removeSession(session);
+      }),
+    );
   }
 
   /** Releases sessions unasked, remembering why for their learners' next page. */
@@ -340,7 +448,7 @@ export class SandboxManager {
       this.options.onEnded?.(session.key, reason);
     }
     await Promise.all(sessions.map(({ session }) => this.#removeSession(session)));
-    if (sessions.length > 0) this.refillPool();
+    if (sessions.length > 0) this.refill();
   }
 
   #nodeCount(): number {
@@ -355,14 +463,32 @@ export class SandboxManager {
   }
 
   #total(): number {
-    return this.#nodeCount() + this.#adding.size + this.#pool.length + this.#starting + this.#poolStarting;
+    let reserved = this.#reservedStarting;
+    for (const reservation of this.#reservations.values()) for (const session of reservation.ready) reserved += session.nodes.size;
+    return this.#nodeCount() + this.#adding.size + this.#pool.length + this.#starting + this.#poolStarting + reserved;
   }
 
   #capacity(): Capacity {
     return { total: this.#total(), max: this.options.maxSandboxes, memoryAvailable: this.options.memoryAvailable?.() ?? true };
   }
 
-  async #assign(learner: string, progress: SandboxProgress): Promise<Sandbox> {
+  #acquire(learner: string, progress: SandboxProgress, claimed: Reserved | undefined): Promise<Sandbox> {
+    const acquiring = this.#assign(learner, progress, claimed).finally(() => this.#acquiring.delete(learner));
+    this.#acquiring.set(learner, acquiring);
+    return acquiring;
+  }
+
+  async #assign(learner: string, progress: SandboxProgress, claimed: Reserved | undefined): Promise<Sandbox> {
+    if (claimed) {
+      progress(true);
+      try {
+        return this.#open(learner, claimed.network, await this.#handOver(learner, claimed));
+      } catch (error) {
+        // The pool or a cold start still serves the learner.
+        this.#log(`could not hand over the reserved session ${claimed.id}: ${(error as Error).message}`);
+        void this.#removeSession(claimed);
+      }
+    }
     let plan = planAcquire(this.#pool.length, this.#capacity());
     if (plan === 'full' && (await this.#reclaimFor(1))) plan = planAcquire(this.#pool.length, this.#capacity());
     if (plan === 'full') throw new SlipwayError('SANDBOX_LIMIT_REACHED');
@@ -382,42 +508,101 @@ export class SandboxManager {
         this.#starting -= 1;
       }
     }
-    const now = Date.now();
-    this.#sessions.set(learner, {
-      key: learner,
-      network: sandbox.network,
-      nodes: new Map([[FIRST_NODE, sandbox]]),
-      lastActive: now,
-      startedAt: now,
-      warned: false,
-    });
-    // Booting the replacement's engine takes a core for seconds: let the learner who just
-    // arrived get their shell and first commands first.
-    setTimeout(() => this.refillPool(), REFILL_DELAY_MS).unref();
-    return sandbox;
+    return this.#open(learner, sandbox.network, new Map([[FIRST_NODE, sandbox]]));
   }
 
-  async #fillPool(): Promise<void> {
+  /** Makes `nodes` the learner's session, which begins now; its node1. */
+  #open(learner: string, network: string, nodes: Map<string, Sandbox>): Sandbox {
+    const now = Date.now();
+    this.#sessions.set(learner, { key: learner, network, nodes, lastActive: now, startedAt: now, warned: false });
+    // Booting the replacement's engine takes a core for seconds: let the learner who just
+    // arrived get their shell and first commands first.
+    setTimeout(() => this.refill(), REFILL_DELAY_MS).unref();
+    return nodes.get(FIRST_NODE)!;
+  }
+
+  /** Renames every node of a reserved session to the learner's names; its network stays. */
+  async #handOver(learner: string, session: Reserved): Promise<Map<string, Sandbox>> {
+    const renamed = await Promise.all(
+      [...session.nodes.values()].map(async (sandbox) => {
+        const name = learnerContainerName(learner, sandbox.node);
+        await sandbox.container.rename({ name });
+        return { ...sandbox, name };
+      }),
+    );
+    return new Map(renamed.map((sandbox) => [sandbox.node, sandbox]));
+  }
+
+  async #fill(): Promise<void> {
     for (;;) {
       if (this.#closed) return;
-      const shortfall = poolShortfall(this.options.poolSize, this.#pool.length + this.#poolStarting, this.#capacity());
-      if (shortfall === 0) return;
-      this.#poolStarting += 1;
-      try {
-        const sandbox = await this.#create(poolContainerName(newId()), FIRST_NODE);
-        if (this.#closed) return;
-        this.#pool.push(sandbox);
-      } catch (error) {
-        this.#log(`could not start a pool sandbox: ${(error as Error).message}`);
-        return;
-      } finally {
-        this.#poolStarting -= 1;
+      const capacity = this.#capacity();
+      if (poolShortfall(this.options.poolSize, this.#pool.length + this.#poolStarting, capacity) > 0) {
+        if (!(await this.#startPooled())) return;
+        continue;
       }
+      const needs = [...this.#reservations].map(([tag, { sessions, nodes, ready }]) => ({ tag, sessions, nodes, held: ready.length }));
+      const tag = nextReservation(needs, capacity);
+      if (!tag || !(await this.#startReserved(tag))) return;
     }
   }
 
-  /** Starts a sandbox on `joining` (a session's network), or on a new network of its own. */
-  async #create(name: string, node: string, joining?: string): Promise<Sandbox> {
+  /** One pool sandbox; false when it could not start (or Slipway is closing). */
+  async #startPooled(): Promise<boolean> {
+    this.#poolStarting += 1;
+    try {
+      const sandbox = await this.#create(poolContainerName(newId()), FIRST_NODE);
+      if (this.#closed) return false;
+      this.#pool.push(sandbox);
+      return true;
+    } catch (error) {
+      this.#log(`could not start a pool sandbox: ${(error as Error).message}`);
+      return false;
+    } finally {
+      this.#poolStarting -= 1;
+    }
+  }
+
+  /** One whole session for `tag`'s reservation; false when it could not start (or Slipway is closing). */
+  async #startReserved(tag: string): Promise<boolean> {
+    const { nodes } = this.#reservations.get(tag)!;
+    this.#reservedStarting += nodes;
+    let session: Reserved;
+    try {
+      session = await this.#createReserved(tag, nodes);
+    } catch (error) {
+      this.#log(`could not start a reserved session for ${tag}: ${(error as Error).message}`);
+      return false;
+    } finally {
+      this.#reservedStarting -= nodes;
+    }
+    // Left running when closing: the next start adopts it.
+    if (this.#closed) return false;
+    const reservation = this.#reservations.get(tag);
+    if (reservation && reservation.nodes === nodes && reservation.ready.length < reservation.sessions) reservation.ready.push(session);
+    else void this.#drop([session], 'no longer wanted');
+    return true;
+  }
+
+  /** node1 on a network of its own, then node2..nodeN joining it, named and labelled as reserved. */
+  async #createReserved(tag: string, nodes: number): Promise<Reserved> {
+    const id = newId();
+    const first = await this.#create(reservedContainerName(id, FIRST_NODE), FIRST_NODE, undefined, tag);
+    const session: Reserved = { id, tag, network: first.network, nodes: new Map([[FIRST_NODE, first]]) };
+    try {
+      for (let index = 2; index <= nodes; index += 1) {
+        const node = nodeName(index);
+        session.nodes.set(node, await this.#create(reservedContainerName(id, node), node, first.network, tag));
+      }
+    } catch (error) {
+      await this.#removeSession(session);
+      throw error;
+    }
+    return session;
+  }
+
+  /** Starts a sandbox on `joining` (a session's network), or on a new network of its own; `reservation` labels a reserved one. */
+  async #create(name: string, node: string, joining?: string, reservation?: string): Promise<Sandbox> {
     const networkId = newId();
     const network = joining ?? networkName(networkId);
     const cgroupId = this.options.cgroups ? newId() : undefined;
@@ -442,6 +627,7 @@ export class SandboxManager {
           limits: this.options.limits,
           isolation: { cgroup, diskQuotaBytes: this.#diskQuotaBytes },
           cgroupId,
+          reservation,
         }),
       );
       try {
@@ -464,7 +650,7 @@ export class SandboxManager {
     await this.#removeNetwork(sandbox.network);
   }
 
-  async #removeSession(session: Session): Promise<void> {
+  async #removeSession(session: Pick<Session, 'network' | 'nodes'>): Promise<void> {
     await Promise.all([...session.nodes.values()].map((sandbox) => this.#removeContainer(sandbox)));
     await this.#removeNetwork(session.network);
   }
@@ -492,6 +678,7 @@ export class SandboxManager {
     });
     const networksInUse = new Set<string>();
     const keptCgroups = new Set<string>();
+    const reserved = new Map<string, Reserved>();
     const now = Date.now();
     for (const info of containers) {
       const name = info.Names[0] ?? '';
@@ -506,7 +693,7 @@ export class SandboxManager {
         cgroupId: info.Labels[LABELS.cgroup],
       };
       const stale = info.Labels[LABELS.image] !== this.options.image;
-      if (!parsed || (parsed.pool && (stale || info.State !== 'running'))) {
+      if (!parsed || (parsed.kind !== 'learner' && (stale || info.State !== 'running'))) {
         await this.#remove(sandbox);
         continue;
       }
@@ -517,8 +704,14 @@ export class SandboxManager {
       }
       if (sandbox.cgroupId) keptCgroups.add(sandbox.cgroupId);
       networksInUse.add(network);
-      if (parsed.pool) {
+      if (parsed.kind === 'pool') {
         this.#pool.push(sandbox);
+        continue;
+      }
+      if (parsed.kind === 'reserved') {
+        const session = reserved.get(parsed.session) ?? { id: parsed.session, tag: info.Labels[LABELS.reservation] ?? '', network, nodes: new Map() };
+        session.nodes.set(parsed.node, sandbox);
+        reserved.set(parsed.session, session);
         continue;
       }
       let session = this.#sessions.get(parsed.learner);
@@ -536,6 +729,17 @@ export class SandboxManager {
       networksInUse.delete(session.network);
       await Promise.all([...session.nodes.values()].map((sandbox) => this.#removeContainer(sandbox)));
     }
+    // Reserved sessions go back to their reservations (made before start) while wanted and whole.
+    for (const session of reserved.values()) {
+      const reservation = this.#reservations.get(session.tag);
+      const whole = reservation !== undefined && session.nodes.size === reservation.nodes && [...session.nodes.keys()].every((node) => nodeIndex(node) <= reservation.nodes);
+      if (whole && reservation.ready.length < reservation.sessions) {
+        reservation.ready.push(session);
+        continue;
+      }
+      networksInUse.delete(session.network);
+      await Promise.all([...session.nodes.values()].map((sandbox) => this.#removeContainer(sandbox)));
+    }
     const networks = await this.docker.listNetworks({
       filters: { label: [`${LABELS.role}=${ROLE_NETWORK}`, `${LABELS.instance}=${this.options.instance}`] },
     });
@@ -544,7 +748,9 @@ export class SandboxManager {
     }
     await this.options.cgroups?.sweep(keptCgroups);
     if (containers.length > 0) {
-      this.#log(`adopted ${this.#sessions.size} learner session(s) with ${this.#nodeCount()} node(s), and ${this.#pool.length} pooled`);
+      this.#log(
+        `adopted ${this.#sessions.size} learner session(s) with ${this.#nodeCount()} node(s), ${this.#pool.length} pooled, and ${this.counts.reserved} reserved session(s)`,
+      );
     }
   }
 

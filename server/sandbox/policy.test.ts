@@ -6,11 +6,14 @@ import {
   lifetimeDecisions,
   lifetimeWarningMs,
   nextNodeName,
+  nextReservation,
   planAcquire,
   planAddNode,
   poolShortfall,
   reclaimShortfall,
   reclaimable,
+  tradesForReserved,
+  unclaimedToDrop,
 } from './policy';
 
 describe('planAcquire', () => {
@@ -161,5 +164,51 @@ describe('reclaimable', () => {
   });
   it('takes nothing when nothing is wanted', () => {
     expect(reclaimable(sessions, now, grace, 0)).toEqual([]);
+  });
+});
+
+describe('nextReservation', () => {
+  const need = (tag: string, sessions: number, held: number, nodes = 3) => ({ tag, sessions, held, nodes });
+  it('picks the first reservation short of its sessions', () => {
+    expect(nextReservation([need('full', 2, 2), need('short', 2, 1)], { total: 0, max: 10 })).toBe('short');
+    expect(nextReservation([need('full', 2, 2), need('none', 0, 0)], { total: 0, max: 10 })).toBeNull();
+  });
+  it('starts a whole session only while it stays below 80 % of the maximum', () => {
+    // 80 % of 10 is 8: 4 + 3 = 7 fits, 5 + 3 = 8 would make closed pages reclaimed.
+    expect(nextReservation([need('w', 5, 0)], { total: 4, max: 10 })).toBe('w');
+    expect(nextReservation([need('w', 5, 0)], { total: 5, max: 10 })).toBeNull();
+    // A smaller session of another reservation may still fit.
+    expect(nextReservation([need('big', 5, 0), need('small', 1, 0, 1)], { total: 5, max: 10 })).toBe('small');
+  });
+  it('starts nothing while memory is short', () => {
+    expect(nextReservation([need('w', 5, 0)], { total: 0, max: 10, memoryAvailable: false })).toBeNull();
+  });
+});
+
+describe('unclaimedToDrop', () => {
+  const sessions = [
+    { id: 'a', nodes: 2 },
+    { id: 'b', nodes: 1 },
+    { id: 'c', nodes: 3 },
+  ];
+  it('drops sessions until enough sandboxes are free', () => {
+    expect(unclaimedToDrop(sessions, 1)).toEqual(['a']);
+    expect(unclaimedToDrop(sessions, 3)).toEqual(['a', 'b']);
+    expect(unclaimedToDrop(sessions, 10)).toEqual(['a', 'b', 'c']);
+  });
+  it('drops nothing when nothing is wanted', () => {
+    expect(unclaimedToDrop(sessions, 0)).toEqual([]);
+  });
+});
+
+describe('tradesForReserved', () => {
+  it('trades an untouched node1 for a ready pre-started session', () => {
+    expect(tradesForReserved({ nodes: 1, commands: 0 }, 1)).toBe(true);
+  });
+  it('keeps a session that ran a command or has more nodes, and keeps it when none is ready', () => {
+    expect(tradesForReserved({ nodes: 1, commands: 1 }, 1)).toBe(false);
+    expect(tradesForReserved({ nodes: 2, commands: 0 }, 1)).toBe(false);
+    expect(tradesForReserved({ nodes: 1, commands: 0 }, 0)).toBe(false);
+    expect(tradesForReserved(null, 1)).toBe(false);
   });
 });

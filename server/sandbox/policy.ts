@@ -1,5 +1,5 @@
 /**
- * Capacity, pool, idle, lifetime and reclaim decisions, kept pure so they are tested without
+ * Capacity, pool, reservation, idle, lifetime and reclaim decisions, kept pure so they are tested without
  * an engine.
  */
 import { nodeName } from '../protocol/nodes';
@@ -105,16 +105,20 @@ export function reclaimShortfall(capacity: Capacity): number {
  * than the grace, oldest detachment first, until enough are freed (or none is left).
  */
 export function reclaimable(sessions: Iterable<Detached>, now: number, graceMs: number, wanted: number): string[] {
-  if (wanted <= 0) return [];
   const candidates = [...sessions]
     .filter((session) => session.viewers === 0 && now - session.lastActive > graceMs)
     .sort((a, b) => a.lastActive - b.lastActive);
-  const chosen: string[] = [];
+  return enoughToFree(candidates, wanted).map((session) => session.key);
+}
+
+/** The first of `candidates`, in order, that together free `wanted` sandboxes (all of them if they cannot). */
+function enoughToFree<T extends { nodes: number }>(candidates: Iterable<T>, wanted: number): T[] {
+  const chosen: T[] = [];
   let freed = 0;
-  for (const session of candidates) {
+  for (const candidate of candidates) {
     if (freed >= wanted) break;
-    chosen.push(session.key);
-    freed += session.nodes;
+    chosen.push(candidate);
+    freed += candidate.nodes;
   }
   return chosen;
 }
@@ -134,4 +138,47 @@ export function nextNodeName(held: Iterable<string>, maxNodes: number): string |
     if (!taken.has(nodeName(index))) return nodeName(index);
   }
   return null;
+}
+
+export interface ReservationNeed {
+  tag: string;
+  /** Sessions wanted, and sessions ready or starting. */
+  sessions: number;
+  held: number;
+  /** Nodes in each of its sessions. */
+  nodes: number;
+}
+
+/**
+ * Which reservation gets the next pre-started session, if any: the first short of its sessions
+ * whose whole session fits below NEAR_FULL, so reserving never makes closed pages' sessions
+ * reclaimed and leaves the room above it to learners arriving and the nodes they ask for.
+ */
+export function nextReservation(needs: Iterable<ReservationNeed>, capacity: Capacity): string | null {
+  if (capacity.memoryAvailable === false) return null;
+  const nearFull = Math.ceil(capacity.max * NEAR_FULL);
+  for (const need of needs) {
+    if (need.held < need.sessions && capacity.total + need.nodes < nearFull) return need.tag;
+  }
+  return null;
+}
+
+export interface Unclaimed {
+  id: string;
+  /** Sandboxes the pre-started session holds: what dropping it frees. */
+  nodes: number;
+}
+
+/** Which unclaimed pre-started sessions to drop to free `wanted` sandboxes (they go before any closed page's session). */
+export function unclaimedToDrop(sessions: Iterable<Unclaimed>, wanted: number): string[] {
+  return enoughToFree(sessions, wanted).map((session) => session.id);
+}
+
+/**
+ * Whether a learner who just joined a workshop trades the session they hold for a ready
+ * pre-started one: only while theirs is untouched (node1 alone, no command run), so nothing
+ * of theirs is lost.
+ */
+export function tradesForReserved(held: { nodes: number; commands: number } | null, reservedReady: number): boolean {
+  return held !== null && held.nodes === 1 && held.commands === 0 && reservedReady > 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learnerContainerName, learnerKey, parseContainerName, poolContainerName, sandboxContainerSpec } from './spec';
+import { learnerContainerName, learnerKey, parseContainerName, poolContainerName, reservedContainerName, sandboxContainerSpec } from './spec';
 
 const limits = { memoryBytes: 3 * 1024 ** 3, storageBytes: 4 * 1024 ** 3, cpus: 1, pids: 2048, diskBytes: 2 * 1024 ** 3 };
 const delegated = { cgroupParent: '/slipway-abcd-main-0123456789', bind: '/run/slipway-cg/slipway-abcd-main-0123456789:/sys/fs/cgroup:rw' };
@@ -84,8 +84,9 @@ describe('container names', () => {
   it('round-trip for learners and the pool', () => {
     const key = learnerKey('some-token');
     expect(key).toMatch(/^[0-9a-f]{16}$/);
-    expect(parseContainerName(`/${learnerContainerName(key, 'node2')}`)).toEqual({ pool: false, learner: key, node: 'node2' });
-    expect(parseContainerName(poolContainerName('abc'))).toEqual({ pool: true });
+    expect(parseContainerName(`/${learnerContainerName(key, 'node2')}`)).toEqual({ kind: 'learner', learner: key, node: 'node2' });
+    expect(parseContainerName(poolContainerName('abc'))).toEqual({ kind: 'pool' });
+    expect(parseContainerName(`/${reservedContainerName('0123456789', 'node3')}`)).toEqual({ kind: 'reserved', session: '0123456789', node: 'node3' });
     expect(parseContainerName('something-else')).toBeNull();
   });
   it('never carry the token itself', () => {

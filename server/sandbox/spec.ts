@@ -25,6 +25,8 @@ export const LABELS = {
   image: 'slipway.image',
   /** The id of the sandbox's cgroup subtree (cgroups.ts), to find it again after a restart. */
   cgroup: 'slipway.cgroup',
+  /** The reservation (a workshop's tag) a pre-started session was made for; it stays after the hand-over. */
+  reservation: 'slipway.reservation',
 } as const;
 
 export const ROLE_SANDBOX = 'sandbox';
@@ -33,6 +35,7 @@ export const CATALOG_ALIAS = 'catalog.slipway';
 
 const POOL_PREFIX = 'slipway-pool-';
 const LEARNER_PREFIX = 'slipway-l-';
+const RESERVED_PREFIX = 'slipway-r-';
 
 /** A learner is known by a hash of their cookie token, never by the token itself. */
 export function learnerKey(token: string): string {
@@ -42,14 +45,23 @@ export function learnerKey(token: string): string {
 export const newId = () => randomBytes(5).toString('hex');
 export const poolContainerName = (id: string) => `${POOL_PREFIX}${id}`;
 export const learnerContainerName = (key: string, node: string) => `${LEARNER_PREFIX}${key}-${node}`;
+/** A node of pre-started session `id`, waiting for the learner its reservation is for. */
+export const reservedContainerName = (id: string, node: string) => `${RESERVED_PREFIX}${id}-${node}`;
 export const networkName = (id: string) => `slipway-net-${id}`;
 
-/** Reads a container name back: whose sandbox it is, or that it waits in the pool. */
-export function parseContainerName(name: string): { pool: true } | { pool: false; learner: string; node: string } | null {
+export type ParsedContainerName =
+  | { kind: 'pool' }
+  | { kind: 'reserved'; session: string; node: string }
+  | { kind: 'learner'; learner: string; node: string };
+
+/** Reads a container name back: whose sandbox it is, or that it waits in the pool or a reservation. */
+export function parseContainerName(name: string): ParsedContainerName | null {
   const bare = name.replace(/^\//, '');
-  if (bare.startsWith(POOL_PREFIX)) return { pool: true };
+  if (bare.startsWith(POOL_PREFIX)) return { kind: 'pool' };
+  const reserved = /^slipway-r-([0-9a-f]{10})-(node\d+)$/.exec(bare);
+  if (reserved) return { kind: 'reserved', session: reserved[1]!, node: reserved[2]! };
   const match = /^slipway-l-([0-9a-f]{16})-(node\d+)$/.exec(bare);
-  return match ? { pool: false, learner: match[1]!, node: match[2]! } : null;
+  return match ? { kind: 'learner', learner: match[1]!, node: match[2]! } : null;
 }
 
 export interface SandboxLimits {
@@ -92,6 +104,8 @@ export function sandboxContainerSpec(options: {
   isolation: SandboxIsolation;
   /** The id of its cgroup subtree, kept as a label. */
   cgroupId?: string;
+  /** The reservation it is pre-started for, kept as a label. */
+  reservation?: string;
 }): Docker.ContainerCreateOptions {
   const { limits, isolation } = options;
   const storage = `exec,size=${limits.storageBytes}`;
@@ -141,6 +155,7 @@ export function sandboxContainerSpec(options: {
       [LABELS.network]: options.network,
       [LABELS.image]: options.image,
       ...(options.cgroupId ? { [LABELS.cgroup]: options.cgroupId } : {}),
+      ...(options.reservation ? { [LABELS.reservation]: options.reservation } : {}),
     },
     HostConfig: hostConfig,
     // The session's nodes reach each other by node name (`ping node2`, `swarm join node1:2377`).

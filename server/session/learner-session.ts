@@ -175,6 +175,11 @@ export class LearnerSession {
     this.#localeChanged.fire(locale);
   }
 
+  /** Commands the learner ran in the session (kept up to MAX_HISTORY). */
+  commandsRun(): number {
+    return this.#history.length;
+  }
+
   /** Offers a message to each feature; false when none of them took it. */
   handle(message: ClientMessage): boolean {
     return this.#services.some((service) => service.handle(message));

@@ -7,6 +7,8 @@ import type Docker from 'dockerode';
 export class FakeDocker {
   /** Live containers: id -> name. */
   readonly containers = new Map<string, string>();
+  /** Each live container's network: id -> name. */
+  readonly networkOf = new Map<string, string>();
   readonly networks = new Set<string>();
   /** What listContainers answers at start (sandboxes left by an earlier run, for adoption). */
   listed: Docker.ContainerInfo[] = [];
@@ -34,16 +36,25 @@ export class FakeDocker {
     remove: async () => void this.networks.delete(name),
   });
 
-  createContainer = async (spec: { name: string }) => {
+  createContainer = async (spec: { name: string; HostConfig?: { NetworkMode?: string } }) => {
     const id = `c${this.#nextId++}`;
     this.containers.set(id, spec.name);
+    this.networkOf.set(id, spec.HostConfig?.NetworkMode ?? '');
     return this.getContainer(id);
   };
+
+  /** The live containers' names, sorted, each with its network. */
+  placed(): Array<[string, string]> {
+    return [...this.containers].map(([id, name]): [string, string] => [name, this.networkOf.get(id) ?? '']).sort(([a], [b]) => a.localeCompare(b));
+  }
 
   getContainer = (id: string) => ({
     id,
     start: async () => undefined,
-    remove: async () => void this.containers.delete(id),
+    remove: async () => {
+      this.containers.delete(id);
+      this.networkOf.delete(id);
+    },
     rename: async ({ name }: { name: string }) => void this.containers.set(id, name),
   });
 }

@@ -57,6 +57,11 @@ class FakeLinks implements LearnerLinks {
   end(learner: string, code: ErrorCode) {
     this.ended.push([learner, code]);
   }
+  /** What the workshops asked of the hub and the sandbox manager, in order. */
+  readonly calls: string[] = [];
+  offerReserved(learner: string, tag: string) {
+    this.calls.push(`offer ${learner} ${tag}`);
+  }
 }
 
 class FakeTrainer implements TrainerSink {
@@ -287,5 +292,66 @@ describe('workshops', () => {
     workshops.trainerMessage(trainer, { type: 'participant-action', workshopId: workshop.id, participant, action: 'remove' });
     expect(links.ended).toEqual([['ada', 'WORKSHOP_REMOVED']]);
     expect(join(workshops, 'ada', workshop.code, 'Ada')).toMatchObject([{ code: 'WORKSHOP_REMOVED' }]);
+  });
+});
+
+describe('reserved sessions', () => {
+  const MINUTE = 60_000;
+  const TICK = 15_000;
+  const twoNodes = { lessons: (locale: Locale) => catalog.lessons(locale).map((lesson) => ({ ...lesson, nodes: 2 })) };
+
+  /** A workshop starting in an hour, its reservations going to the links' calls. */
+  function reserving() {
+    const links = new FakeLinks();
+    const reserved = (workshop: string) => links.calls.filter((call) => call.startsWith(`reserve ${workshop} `)).at(-1);
+    const workshops = new Workshops(store, twoNodes, () => clock, { reserve: (tag, sessions, nodes) => void links.calls.push(`reserve ${tag} ${sessions}x${nodes}`) });
+    workshops.connect(links);
+    const trainer = new FakeTrainer();
+    workshops.trainerConnected(trainer);
+    workshops.trainerMessage(trainer, { type: 'workshop-create', draft: { name: 'Swarm', lessons: ['hello'], startsAt: clock + HOUR, endsAt: clock + 2 * HOUR, capacity: 3 } });
+    const workshop = trainer.last('dashboard')!.workshop;
+    return { workshops, links, trainer, workshop, reserved: () => reserved(workshop.id) };
+  }
+
+  it('reserves a session of the lessons’ nodes for each place from 15 minutes before the start', () => {
+    const { reserved } = reserving();
+    expect(reserved()).toMatch(/ 0x2$/);
+    clock += 45 * MINUTE - 1;
+    vi.advanceTimersByTime(TICK);
+    expect(reserved()).toMatch(/ 0x2$/);
+    clock += 1;
+    vi.advanceTimersByTime(TICK);
+    expect(reserved()).toMatch(/ 3x2$/);
+  });
+
+  it('offers a joining participant a reserved session before the reservation shrinks, and grows it again on removal', () => {
+    const { workshops, links, trainer, workshop, reserved } = reserving();
+    clock += HOUR;
+    join(workshops, 'ada', workshop.code, 'Ada');
+    expect(links.calls.slice(-2)).toEqual([`offer ada ${workshop.id}`, `reserve ${workshop.id} 2x2`]);
+    expect(workshops.reservation('ada')).toBe(workshop.id);
+    expect(workshops.reservation('stranger')).toBeUndefined();
+    vi.advanceTimersByTime(100);
+    const participant = trainer.last('dashboard')!.rows[0]!.id;
+    workshops.trainerMessage(trainer, { type: 'participant-action', workshopId: workshop.id, participant, action: 'remove' });
+    expect(reserved()).toMatch(/ 3x2$/);
+  });
+
+  it('drops the reservation while paused, and when the workshop ends, extended or not', () => {
+    const { workshops, links, trainer, workshop, reserved } = reserving();
+    clock += HOUR;
+    workshops.trainerMessage(trainer, { type: 'workshop-state', workshopId: workshop.id, state: 'paused' });
+    expect(reserved()).toMatch(/ 0x2$/);
+    // A participant joining a paused workshop is offered nothing.
+    join(workshops, 'ada', workshop.code, 'Ada');
+    expect(links.calls.some((call) => call.startsWith('offer'))).toBe(false);
+    workshops.trainerMessage(trainer, { type: 'workshop-state', workshopId: workshop.id, state: 'running' });
+    expect(reserved()).toMatch(/ 2x2$/);
+    clock += HOUR;
+    workshops.trainerMessage(trainer, { type: 'workshop-extend', workshopId: workshop.id, minutes: 30 });
+    expect(reserved()).toMatch(/ 2x2$/);
+    clock += 30 * MINUTE;
+    vi.advanceTimersByTime(TICK);
+    expect(reserved()).toMatch(/ 0x2$/);
   });
 });

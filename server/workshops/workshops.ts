@@ -21,6 +21,7 @@ import type { Disposable } from '../common/disposable';
 import type { ExplorerUpdate } from '../protocol/explorer';
 import { DashboardModel, type LearnerEvent, type PlanStep, type WorkshopEvent } from './dashboard';
 import { formatJoinCode, newJoinCode, normalizeJoinCode } from './join-code';
+import { NO_RESERVATIONS, planReservation, type Reservations } from './reservations';
 import { resultsCsv, resultsJson } from './results';
 import type { ParticipantRecord, WorkshopRecord, WorkshopStore } from './store';
 
@@ -46,6 +47,8 @@ export interface LearnerLinks {
   resetSandbox(learner: string): void;
   /** Releases the learner's sandbox and closes their page, which says why. */
   end(learner: string, code: ErrorCode): void;
+  /** The learner just joined workshop `tag`: their session may be traded for one reserved for it. */
+  offerReserved(learner: string, tag: string): void;
 }
 
 /** A trainer's socket. */
@@ -55,7 +58,8 @@ export interface TrainerSink {
   frame(channel: number, data: Uint8Array): void;
 }
 
-type CatalogLesson = { id: string; title: string; steps: ReadonlyArray<{ id: string; title: string }> };
+/** `nodes`: how many the lesson needs (1 when not said). */
+type CatalogLesson = { id: string; title: string; nodes?: number; steps: ReadonlyArray<{ id: string; title: string }> };
 
 /** The course in one language (its originals where a lesson has no translation). */
 export interface LessonCatalog {
@@ -107,8 +111,10 @@ export class Workshops {
     private readonly store: WorkshopStore,
     private readonly catalog: LessonCatalog,
     private readonly now: () => number = Date.now,
+    /** Whole sessions started ahead for each workshop (the sandbox manager). */
+    private readonly reservations: Reservations = NO_RESERVATIONS,
   ) {
-    for (const record of store.workshops()) this.#load(record);
+    for (const record of store.workshops()) this.#reserve(this.#load(record));
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
   }
@@ -126,6 +132,11 @@ export class Workshops {
   }
 
   // ---- the participant's side -----------------------------------------------------------------
+
+  /** The reservation a participant's sandbox may come from: their workshop's. */
+  reservation(learner: string): string | undefined {
+    return this.#byLearner.get(learner)?.live.record.id;
+  }
 
   /** Whether the learner may have a sandbox now: not while their workshop is paused. */
   admit(learner: string): ErrorCode | null {
@@ -210,6 +221,7 @@ export class Workshops {
       const created = this.#create(message.draft);
       if (typeof created === 'string') return fail('INVALID_MESSAGE', created);
       trainer.workshop = created.record.id;
+      this.#reserve(created);
       this.#sendWorkshops();
       return this.#sendDashboard(created, [sink]);
     }
@@ -224,6 +236,7 @@ export class Workshops {
         return this.#setState(live, message.state);
       case 'workshop-extend':
         this.#update(live, { endsAt: Math.max(live.record.endsAt, this.now()) + message.minutes * 60_000 });
+        this.#reserve(live);
         return this.#tellEveryone(live);
       case 'workshop-broadcast':
         this.#update(live, { banner: message.text });
@@ -326,6 +339,9 @@ export class Workshops {
     this.#tellParticipant(found, true);
     this.#sendWorkshops();
     if (live.record.state === 'paused') this.#links?.end(learner, 'WORKSHOP_PAUSED');
+    // Traded first: the reservation, one smaller now, must not remove the session taken.
+    else this.#links?.offerReserved(learner, live.record.id);
+    this.#reserve(live);
     return null;
   }
 
@@ -349,6 +365,7 @@ export class Workshops {
         this.#takeovers.delete(participant.id);
         this.#record(live, { kind: 'removed', participant: participant.id, at: this.now() });
         links?.end(participant.learner, 'WORKSHOP_REMOVED');
+        this.#reserve(live);
         return this.#sendWorkshops();
     }
   }
@@ -405,9 +422,18 @@ export class Workshops {
       }
     }
     if (state === 'ended') for (const participant of present) this.#byLearner.delete(participant.learner);
+    this.#reserve(live);
     this.#tellEveryone(live);
     this.#sendWorkshops();
     this.#changed(live);
+  }
+
+  /** Tells the sandbox manager how many sessions to keep started ahead for `live` now. */
+  #reserve(live: Live): void {
+    const courses = this.#courses().get(ORIGINAL_LOCALE)!;
+    const nodes = Math.max(1, ...live.record.lessons.map((id) => courses.get(id)?.nodes ?? 1));
+    const plan = planReservation({ ...live.record, participants: this.#present(live).length, nodes }, this.now());
+    this.reservations.reserve(plan.tag, plan.sessions, plan.nodes);
   }
 
   #update(live: Live, change: Partial<Pick<WorkshopRecord, 'state' | 'endsAt' | 'banner'>>): void {
@@ -494,10 +520,14 @@ export class Workshops {
     return [...this.#live.values()].map((live) => this.#summary(live));
   }
 
-  /** Workshops past their end time end; dashboards being followed are sent again (time moved). */
+  /**
+   * Workshops past their end time end; the others' reservations follow the time (they open
+   * before the start); dashboards being followed are sent again (time moved).
+   */
   #onTick(): void {
     const now = this.now();
     for (const live of this.#live.values()) {
+      if (live.record.state !== 'ended' && now < live.record.endsAt) this.#reserve(live);
       if (live.record.state !== 'ended' && now >= live.record.endsAt) this.#setState(live, 'ended');
       else if ([...this.#trainers.values()].some((trainer) => trainer.workshop === live.record.id)) this.#changed(live);
     }
