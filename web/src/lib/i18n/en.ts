@@ -53,6 +53,7 @@ export const en = {
       'Your sandbox will be removed in less than a minute: a session on this Slipway lasts a limited time. Your lesson progress is kept; keep a copy of anything else you need. You can then start a new sandbox.',
     endingIn: (minutes: number) =>
       `Your sandbox will be removed in about ${minutes} minute${minutes === 1 ? '' : 's'}: a session on this Slipway lasts a limited time. Your lesson progress is kept; keep a copy of anything else you need. You can then start a new sandbox.`,
+    extendedUntil: (time: string) => `Your trainer gave your sandbox more time: it now lasts until ${time}.`,
     /** A catalog text with what the server added this time. */
     withDetail: (text: string, detail: string) => `${text} (${detail})`,
   },

@@ -51,6 +51,7 @@ export const zh: Messages = {
       '你的沙箱将在一分钟内被删除：这个 Slipway 上的会话时间有限。你的课程进度会保留；其他需要的内容请自行备份。之后你可以新建一个沙箱。',
     endingIn: (minutes) =>
       `你的沙箱将在大约 ${minutes} 分钟后被删除：这个 Slipway 上的会话时间有限。你的课程进度会保留；其他需要的内容请自行备份。之后你可以新建一个沙箱。`,
+    extendedUntil: (time) => `培训师延长了你的沙箱时间：它现在可以用到 ${time}。`,
     withDetail: (text, detail) => `${text}（${detail}）`,
   },
 
