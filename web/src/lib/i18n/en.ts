@@ -317,6 +317,7 @@ export const en = {
       lastCommand: 'Last command',
       state: 'State',
       hand: 'Hand',
+      sandbox: 'Sandbox',
     },
     activity: { active: 'active', idle: 'idle', stuck: 'stuck' },
     // why a row is stuck or idle (ActivityReason)
@@ -326,6 +327,11 @@ export const en = {
     away: '(away)',
     minutes: (minutes: number) => `${minutes} min`,
     ago: (time: string) => `${time} ago`,
+    // a row's sandbox: how long it has before its lifetime ends, when, and the button that extends it
+    hoursMinutes: (hours: number, minutes: number) => `${hours} h ${minutes} min`,
+    sandboxLeft: (time: string) => `${time} left`,
+    sandboxEnds: (time: string) => `The sandbox is removed at ${time} unless extended`,
+    extendParticipant: (minutes: number) => `Extend ${minutes} min`,
     participantRegion: 'Participant',
     close: 'Close',
     typing: (name: string) => `You are typing in ${name}'s terminal.`,
