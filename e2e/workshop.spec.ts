@@ -157,7 +157,8 @@ test('a trainer runs a workshop from the dashboard', async ({ browser }) => {
   // The trainer gives Cy's sandbox 15 more minutes: her row's end moves that much later, Bob's
   // does not, the panel stays on Bob (the button is not a click on the row), and Cy is told.
   const endsAt = async (name: string) => Number(await row(trainer, name).getByTestId('row-sandbox').getAttribute('data-ends-at'));
-  await expect.poll(() => endsAt('Cy')).toBeGreaterThan(0);
+  // A row learns of a sandbox with the next dashboard: at the latest the 15 s refresh.
+  await expect.poll(() => endsAt('Cy'), { timeout: 20_000 }).toBeGreaterThan(0);
   const [cyEnd, bobEnd] = [await endsAt('Cy'), await endsAt('Bob')];
   await row(trainer, 'Cy').getByTestId('participant-extend').click();
   await expect.poll(() => endsAt('Cy')).toBe(cyEnd + 15 * 60_000);
