@@ -2,6 +2,8 @@
  * Workshops end to end: a trainer creates one; three learners join, by link and by code, each
  * in a browser context of their own; the trainer's dashboard follows a completed step, sees a
  * learner's terminal and explorer (read-only), the help queue, a consented take-over, a broadcast, the export, and the
+ * learner's terminal, the help queue, a consented take-over, a broadcast, one participant's
+ * sandbox extended (their row's end moves, their page is told), the export, and the
  * same state after a restart. A learner's cookie gets FORBIDDEN on every trainer route and on
  * the trainer's socket; a participant of one workshop sees nothing of another; a Chinese trainer
  * and participant get the workshop pages in Chinese.
@@ -171,6 +173,18 @@ test('a trainer runs a workshop from the dashboard', async ({ browser }) => {
   await trainer.getByTestId('broadcast-input').fill('Break until 11:00');
   await trainer.getByTestId('broadcast-send').click();
   for (const page of [ada, bob, cy]) await expect(page.getByTestId('broadcast-banner')).toHaveText('Break until 11:00');
+
+  // The trainer gives Cy's sandbox 15 more minutes: her row's end moves that much later, Bob's
+  // does not, the panel stays on Bob (the button is not a click on the row), and Cy is told.
+  const endsAt = async (name: string) => Number(await row(trainer, name).getByTestId('row-sandbox').getAttribute('data-ends-at'));
+  // A row learns of a sandbox with the next dashboard: at the latest the 15 s refresh.
+  await expect.poll(() => endsAt('Cy'), { timeout: 20_000 }).toBeGreaterThan(0);
+  const [cyEnd, bobEnd] = [await endsAt('Cy'), await endsAt('Bob')];
+  await row(trainer, 'Cy').getByTestId('participant-extend').click();
+  await expect.poll(() => endsAt('Cy')).toBe(cyEnd + 15 * 60_000);
+  expect(await endsAt('Bob')).toBe(bobEnd);
+  await expect(trainer.getByTestId('participant-panel')).toHaveAttribute('data-name', 'Bob');
+  await expect(cy.getByTestId('notice').and(cy.locator('[data-code="SESSION_LIFETIME_ENDED"]'))).toContainText('more time');
 
   // The export holds a row per participant and step; Ada's first step has its time.
   const workshopId = (await trainer.getByTestId('dashboard').getAttribute('data-workshop'))!;

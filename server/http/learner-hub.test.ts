@@ -152,6 +152,21 @@ it('warns an open page before its session’s lifetime ends, then shows why it e
   });
 });
 
+it('tells an open page its session was extended, and says nothing when there was no session to extend', async () => {
+  const extend = vi.fn().mockReturnValueOnce(1_800_000_000_000).mockReturnValue(undefined);
+  const { hub, url } = await serve({ ...idleManager(), extend } as unknown as SandboxManager, () => 'a'.repeat(16));
+  const page = await client(url);
+  await expect.poll(() => page.messages).toHaveLength(1);
+  expect(hub.extend('a'.repeat(16), 900_000)).toBe(1_800_000_000_000);
+  expect(extend).toHaveBeenCalledWith('a'.repeat(16), 900_000);
+  await expect.poll(() => page.messages.at(-1)).toEqual({ type: 'session-extended', endsAt: 1_800_000_000_000 });
+  expect(hub.extend('a'.repeat(16), 900_000)).toBeUndefined();
+  hub.send('a'.repeat(16), { type: 'help', raised: false });
+  await expect.poll(() => page.messages.at(-1)).toEqual({ type: 'help', raised: false });
+  expect(page.messages.filter((message) => message.type === 'session-extended')).toHaveLength(1);
+  page.socket.close();
+});
+
 /** A lesson of one step that wants `docker ps` run, and its Chinese translation. */
 function lessonInTwoLanguages(): LessonLibrary {
   const check = Check.parse({ type: 'command', contains: 'docker ps' });

@@ -183,6 +183,17 @@ export class LearnerHub {
     if (learner && tradesForReserved(held, this.manager.reservedReady(tag))) this.#reset(key, learner, { reservation: tag });
   }
 
+  /** A trainer's extension of the learner's sandbox lifetime: their page drops its warning and learns the new end. */
+  extend(key: string, ms: number): number | undefined {
+    const endsAt = this.manager.extend(key, ms);
+    if (endsAt !== undefined) this.send(key, { type: 'session-extended', endsAt });
+    return endsAt;
+  }
+
+  sessionEndsAt(key: string): number | undefined {
+    return this.manager.endsAt(key);
+  }
+
   /** Releases the learner's sandbox (every node) and closes their page with `code`, which it shows. */
   end(key: string, code: ErrorCode): void {
     const learner = this.#learners.get(key);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FlowController } from './flow-control';
-import { decodeTerminalFrame, encodeTerminalFrame, parseClientMessage, parseServerMessage } from './messages';
+import { decodeTerminalFrame, encodeTerminalFrame, parseClientMessage, parseServerMessage, parseTrainerClientMessage } from './messages';
 
 describe('parseClientMessage', () => {
   it('accepts each well-formed message', () => {
@@ -40,12 +40,34 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(JSON.stringify({ type: 'error', code: 'NOT_A_CODE', message: 'x' })).ok).toBe(false);
   });
 
+  it('accepts an extended session’s new end as a time', () => {
+    expect(parseServerMessage(JSON.stringify({ type: 'session-extended', endsAt: 1_800_000_000_000 })).ok).toBe(true);
+    expect(parseServerMessage(JSON.stringify({ type: 'session-extended', endsAt: 'later' })).ok).toBe(false);
+  });
+
   it('accepts verdicts with and without a subject', () => {
     const verdicts = (subject?: unknown) =>
       JSON.stringify({ type: 'verdicts', lessonId: 'l', stepId: 's', complete: false, verdicts: [{ title: 't', passed: false, reason: 'r', ...(subject ? { subject } : {}) }] });
     expect(parseServerMessage(verdicts()).ok).toBe(true);
     expect(parseServerMessage(verdicts({ kind: 'container', name: 'web' })).ok).toBe(true);
     expect(parseServerMessage(verdicts({ kind: 'file', name: '/etc/hosts' })).ok).toBe(false);
+  });
+});
+
+describe('parseTrainerClientMessage', () => {
+  const ref = { workshopId: 'w0rkshop-1', participant: 'part1cipant' };
+  it('accepts an extension of one participant, as long as a workshop’s', () => {
+    for (const minutes of [1, 15, 24 * 60]) {
+      const message = { type: 'participant-extend', ...ref, minutes };
+      expect(parseTrainerClientMessage(JSON.stringify(message))).toEqual({ ok: true, message });
+    }
+  });
+  it('refuses an extension of no time, too long, in fractions, or of no one', () => {
+    for (const minutes of [0, -15, 24 * 60 + 1, 1.5]) {
+      const parsed = parseTrainerClientMessage(JSON.stringify({ type: 'participant-extend', ...ref, minutes }));
+      expect(parsed.ok === false && parsed.error).toMatch(/^minutes: /);
+    }
+    expect(parseTrainerClientMessage(JSON.stringify({ type: 'participant-extend', workshopId: ref.workshopId, minutes: 15 })).ok).toBe(false);
   });
 });
 

@@ -105,6 +105,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   }),
   // the session reaches its maximum lifetime in `inMs`: its sandbox is then removed
   z.object({ type: z.literal('session-ending'), inMs: z.number().int().nonnegative() }),
+  // a trainer extended the session: it now ends at `endsAt` (ms since epoch), and no warning stands
+  z.object({ type: z.literal('session-extended'), endsAt: z.number().int().nonnegative() }),
   // something the learner should know that asks nothing of them (their sandbox was reclaimed)
   z.object({ type: z.literal('notice'), code: ErrorCode, message: z.string() }),
   z.object({

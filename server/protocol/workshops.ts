@@ -100,6 +100,8 @@ export const DashboardRow = z.object({
   hand: z.object({ at: Epoch }).nullable(),
   connected: z.boolean(),
   takeover: TakeoverState.nullable(),
+  /** When the participant's sandbox reaches its lifetime; null while they have none. */
+  sessionEndsAt: Epoch.nullable(),
 });
 export type DashboardRow = z.infer<typeof DashboardRow>;
 
@@ -144,15 +146,20 @@ export const ParticipantAction = z.enum(['reset-lesson', 'reset-sandbox', 'remov
 export type ParticipantAction = z.infer<typeof ParticipantAction>;
 
 const participantRef = { workshopId: WorkshopId, participant: ParticipantId };
+/** How much one extension adds: a workshop's end, or a participant's sandbox lifetime. */
+const ExtendMinutes = z.number().int().min(1).max(24 * 60);
 
 export const TrainerClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('workshop-create'), draft: WorkshopDraft }),
   // follow one workshop's dashboard (replaces any earlier)
   z.object({ type: z.literal('workshop-open'), workshopId: WorkshopId }),
   z.object({ type: z.literal('workshop-state'), workshopId: WorkshopId, state: z.enum(['running', 'paused', 'ended']) }),
-  z.object({ type: z.literal('workshop-extend'), workshopId: WorkshopId, minutes: z.number().int().min(1).max(24 * 60) }),
+  // the workshop's end, and every present participant's sandbox lifetime, move `minutes` later
+  z.object({ type: z.literal('workshop-extend'), workshopId: WorkshopId, minutes: ExtendMinutes }),
   z.object({ type: z.literal('workshop-broadcast'), workshopId: WorkshopId, text: z.string().trim().min(1).max(500) }),
   z.object({ type: z.literal('participant-action'), ...participantRef, action: ParticipantAction }),
+  // one participant's sandbox lifetime moves `minutes` later
+  z.object({ type: z.literal('participant-extend'), ...participantRef, minutes: ExtendMinutes }),
   // see one participant: their terminal (read-only) on `channel`, their commands and failing reason
   z.object({ type: z.literal('participant-watch'), ...participantRef, channel: z.number().int().min(0).max(255) }),
   z.object({ type: z.literal('participant-unwatch') }),

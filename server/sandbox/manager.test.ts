@@ -1,6 +1,6 @@
 /**
  * The sandbox manager's releases over an engine in memory, on a fake clock: the maximum
- * lifetime (warned, then ended, watched or not), closed pages' sessions reclaimed near the
+ * lifetime (warned, then ended, watched or not; moved by an extension), closed pages' sessions reclaimed near the
  * maximum and at admission, idle expiry, and the start an adopted session is given.
  * manager.integration.test.ts runs the same manager against a real engine.
  */
@@ -85,6 +85,30 @@ describe('the maximum session lifetime', () => {
     expect(engine.names()).toEqual([]);
     expect(manager.takeEnded(key('a'))).toBe('SESSION_LIFETIME_ENDED');
     expect(manager.takeEnded(key('a'))).toBeUndefined();
+  });
+
+  it('moves the end by a trainer’s extension, and warns again as the new end nears', async () => {
+    start();
+    await learner('a', T0);
+    const end = T0 + 8 * HOUR;
+    expect(manager.endsAt(key('a'))).toBe(end);
+    await manager.reap(end - MINUTE);
+    expect(ending).toEqual([[key('a'), MINUTE]]);
+
+    expect(manager.extend(key('a'), 15 * MINUTE)).toBe(end + 15 * MINUTE);
+    expect(manager.endsAt(key('a'))).toBe(end + 15 * MINUTE);
+    expect(manager.endingIn(key('a'), end - MINUTE)).toBeUndefined();
+    await manager.reap(end);
+    expect(ended).toEqual([]);
+    await manager.reap(end + 10 * MINUTE);
+    expect(ending).toEqual([
+      [key('a'), MINUTE],
+      [key('a'), LIFETIME_WARNING_MS],
+    ]);
+    await manager.reap(end + 15 * MINUTE);
+    expect(ended).toEqual([[key('a'), 'SESSION_LIFETIME_ENDED']]);
+    expect(manager.endsAt(key('a'))).toBeUndefined();
+    expect(manager.extend(key('a'), MINUTE)).toBeUndefined();
   });
 
   it('gives a new session a lifetime of its own', async () => {

@@ -12,6 +12,7 @@ import {
   adoptedStart,
   idleSessions,
   lifetimeDecisions,
+  lifetimeEnd,
   lifetimeLeft,
   lifetimeWarningMs,
   nextReservation,
@@ -58,7 +59,9 @@ interface Session {
   lastActive: number;
   /** When it began, for the maximum lifetime (ms since epoch). */
   startedAt: number;
-  /** Its page was told the lifetime's end is near. */
+  /** What trainers added to its lifetime (`extend`); not kept across a restart. */
+  extendedMs: number;
+  /** Its page was told the lifetime's end is near (since the last extension). */
   warned: boolean;
 }
 
@@ -219,8 +222,26 @@ export class SandboxManager {
   endingIn(learner: string, now: number): number | undefined {
     const session = this.#sessions.get(learner);
     if (!session) return undefined;
-    const left = lifetimeLeft(session.startedAt, now, this.options.maxLifetimeMs);
+    const left = lifetimeLeft(session, now, this.options.maxLifetimeMs);
     return left <= lifetimeWarningMs(this.options.maxLifetimeMs) ? Math.max(0, left) : undefined;
+  }
+
+  /** When the learner's session reaches its lifetime (ms since epoch); undefined without a session. */
+  endsAt(learner: string): number | undefined {
+    const session = this.#sessions.get(learner);
+    return session && lifetimeEnd(session, this.options.maxLifetimeMs);
+  }
+
+  /**
+   * Gives the learner's session `ms` more before its lifetime ends (a trainer's extension);
+   * its page may be warned again as the new end nears. The new end, or undefined without a session.
+   */
+  extend(learner: string, ms: number): number | undefined {
+    const session = this.#sessions.get(learner);
+    if (!session) return undefined;
+    session.extendedMs += ms;
+    session.warned = false;
+    return lifetimeEnd(session, this.options.maxLifetimeMs);
   }
 
   /**
@@ -349,7 +370,7 @@ export class SandboxManager {
     for (const key of lifetimes.warn) {
       const session = this.#sessions.get(key)!;
       session.warned = true;
-      this.options.onEnding?.(key, lifetimeLeft(session.startedAt, now, this.options.maxLifetimeMs));
+      this.options.onEnding?.(key, lifetimeLeft(session, now, this.options.maxLifetimeMs));
     }
     const ending = new Map<string, EndReason>(lifetimes.ended.map((key) => [key, 'SESSION_LIFETIME_ENDED']));
     for (const key of idleSessions(this.#activity(), now, this.options.idleTimeoutMs)) {
@@ -514,7 +535,7 @@ export class SandboxManager {
   /** Makes `nodes` the learner's session, which begins now; its node1. */
   #open(learner: string, network: string, nodes: Map<string, Sandbox>): Sandbox {
     const now = Date.now();
-    this.#sessions.set(learner, { key: learner, network, nodes, lastActive: now, startedAt: now, warned: false });
+    this.#sessions.set(learner, { key: learner, network, nodes, lastActive: now, startedAt: now, extendedMs: 0, warned: false });
     // Booting the replacement's engine takes a core for seconds: let the learner who just
     // arrived get their shell and first commands first.
     setTimeout(() => this.refill(), REFILL_DELAY_MS).unref();
@@ -716,7 +737,7 @@ export class SandboxManager {
       }
       let session = this.#sessions.get(parsed.learner);
       if (!session) {
-        session = { key: parsed.learner, network, nodes: new Map(), lastActive: now, startedAt: now, warned: false };
+        session = { key: parsed.learner, network, nodes: new Map(), lastActive: now, startedAt: now, extendedMs: 0, warned: false };
         this.#sessions.set(parsed.learner, session);
       }
       session.nodes.set(parsed.node, sandbox);

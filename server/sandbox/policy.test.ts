@@ -4,6 +4,7 @@ import {
   adoptedStart,
   idleSessions,
   lifetimeDecisions,
+  lifetimeEnd,
   lifetimeWarningMs,
   nextNodeName,
   nextReservation,
@@ -97,18 +98,26 @@ describe('lifetimeDecisions', () => {
   const now = 100 * hour;
   it('ends sessions at the lifetime, watched or not, and warns those within five minutes of it once', () => {
     const sessions = [
-      { key: 'young', startedAt: now - hour, warned: false },
-      { key: 'soon', startedAt: now - lifetime + LIFETIME_WARNING_MS, warned: false },
-      { key: 'told', startedAt: now - lifetime + 60_000, warned: true },
-      { key: 'over', startedAt: now - lifetime, warned: true },
-      { key: 'never-told', startedAt: now - lifetime - 1, warned: false },
+      { key: 'young', startedAt: now - hour, extendedMs: 0, warned: false },
+      { key: 'soon', startedAt: now - lifetime + LIFETIME_WARNING_MS, extendedMs: 0, warned: false },
+      { key: 'told', startedAt: now - lifetime + 60_000, extendedMs: 0, warned: true },
+      { key: 'over', startedAt: now - lifetime, extendedMs: 0, warned: true },
+      { key: 'never-told', startedAt: now - lifetime - 1, extendedMs: 0, warned: false },
     ];
     expect(lifetimeDecisions(sessions, now, lifetime)).toEqual({ ended: ['over', 'never-told'], warn: ['soon'] });
   });
   it('warns half-way through a lifetime shorter than ten minutes', () => {
     expect(lifetimeWarningMs(8 * hour)).toBe(LIFETIME_WARNING_MS);
     expect(lifetimeWarningMs(60_000)).toBe(30_000);
-    expect(lifetimeDecisions([{ key: 'short', startedAt: now - 30_000, warned: false }], now, 60_000).warn).toEqual(['short']);
+    expect(lifetimeDecisions([{ key: 'short', startedAt: now - 30_000, extendedMs: 0, warned: false }], now, 60_000).warn).toEqual(['short']);
+  });
+  it('moves the end, and the warning, by what a trainer added', () => {
+    const startedAt = now - lifetime;
+    const extended = { key: 'extended', startedAt, extendedMs: 15 * 60_000, warned: false };
+    expect(lifetimeEnd(extended, lifetime)).toBe(now + 15 * 60_000);
+    expect(lifetimeDecisions([extended], now, lifetime)).toEqual({ ended: [], warn: [] });
+    expect(lifetimeDecisions([extended], now + 10 * 60_000, lifetime)).toEqual({ ended: [], warn: ['extended'] });
+    expect(lifetimeDecisions([extended], now + 15 * 60_000, lifetime)).toEqual({ ended: ['extended'], warn: [] });
   });
 });
 
@@ -120,7 +129,7 @@ describe('adoptedStart', () => {
   });
   it('leaves an adopted session older than the lifetime the warning’s time, so its page is told first', () => {
     const start = adoptedStart(now - 20 * hour, now, 8 * hour);
-    expect(lifetimeDecisions([{ key: 'adopted', startedAt: start, warned: false }], now, 8 * hour)).toEqual({ ended: [], warn: ['adopted'] });
+    expect(lifetimeDecisions([{ key: 'adopted', startedAt: start, extendedMs: 0, warned: false }], now, 8 * hour)).toEqual({ ended: [], warn: ['adopted'] });
     expect(start + 8 * hour - now).toBe(LIFETIME_WARNING_MS);
   });
 });

@@ -55,23 +55,30 @@ export interface Lifetime {
   key: string;
   /** When the session began (ms since epoch). */
   startedAt: number;
-  /** Whether its page was already warned of the end. */
+  /** What a trainer added to its lifetime, in all (0 unless extended). */
+  extendedMs: number;
+  /** Whether its page was already warned of the end (since the last extension). */
   warned: boolean;
 }
 
-/** Sessions past the maximum lifetime (released, watched or not), and those to warn now. */
+/** Sessions past their lifetime (released, watched or not), and those to warn now. */
 export function lifetimeDecisions(sessions: Iterable<Lifetime>, now: number, lifetimeMs: number): { ended: string[]; warn: string[] } {
   const ended: string[] = [];
   const warn: string[] = [];
   for (const session of sessions) {
-    const left = lifetimeLeft(session.startedAt, now, lifetimeMs);
+    const left = lifetimeLeft(session, now, lifetimeMs);
     if (left <= 0) ended.push(session.key);
     else if (!session.warned && left <= lifetimeWarningMs(lifetimeMs)) warn.push(session.key);
   }
   return { ended, warn };
 }
 
-export const lifetimeLeft = (startedAt: number, now: number, lifetimeMs: number) => startedAt + lifetimeMs - now;
+type LifetimeSpan = Pick<Lifetime, 'startedAt' | 'extendedMs'>;
+
+/** When a session ends (ms since epoch): the maximum lifetime after its start, plus its extensions. */
+export const lifetimeEnd = (session: LifetimeSpan, lifetimeMs: number) => session.startedAt + lifetimeMs + session.extendedMs;
+
+export const lifetimeLeft = (session: LifetimeSpan, now: number, lifetimeMs: number) => lifetimeEnd(session, lifetimeMs) - now;
 
 /**
  * When an adopted session (found after a restart) began: its node1's creation, which Docker

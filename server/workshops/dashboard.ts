@@ -164,9 +164,10 @@ export class DashboardModel {
     return who && { commands: who.history, failingReason: who.failing };
   }
 
-  view(now: number): { rows: DashboardRow[]; columns: DashboardColumn[] } {
+  /** The rows without `sessionEndsAt`: the sandboxes are not the model's to know. */
+  view(now: number): { rows: Array<Omit<DashboardRow, 'sessionEndsAt'>>; columns: DashboardColumn[] } {
     const everyone = [...this.#participants.values()];
-    const rows = everyone.map((who): DashboardRow => {
+    const rows = everyone.map((who): Omit<DashboardRow, 'sessionEndsAt'> => {
       const activity = activityState({
         now,
         stepSince: who.stepSince,

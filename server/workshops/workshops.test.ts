@@ -34,6 +34,8 @@ class FakeLinks implements LearnerLinks {
   readonly ended: Array<[string, ErrorCode]> = [];
   readonly offered: Array<[string, ClientMessage]> = [];
   readonly typed: string[] = [];
+  /** Each learner's sandbox, by when its lifetime ends; learners not listed have none. */
+  readonly sandboxEnds = new Map<string, number>();
   send(learner: string, message: ServerMessage) {
     this.sent.set(learner, [...(this.sent.get(learner) ?? []), message]);
   }
@@ -62,6 +64,12 @@ class FakeLinks implements LearnerLinks {
   offerReserved(learner: string, tag: string) {
     this.calls.push(`offer ${learner} ${tag}`);
   }
+  extend(learner: string, ms: number) {
+    const endsAt = this.sandboxEnds.get(learner);
+    if (endsAt !== undefined) this.sandboxEnds.set(learner, endsAt + ms);
+    return this.sandboxEnds.get(learner);
+  }
+  sessionEndsAt = (learner: string) => this.sandboxEnds.get(learner);
 }
 
 class FakeTrainer implements TrainerSink {
@@ -195,6 +203,50 @@ describe('workshops', () => {
     clock += 30 * 60_000;
     vi.advanceTimersByTime(15_000);
     expect(trainer.last('workshops')!.workshops[0]!.state).toBe('ended');
+  });
+
+  it("extend one participant's sandbox, showing its new end in their row", () => {
+    const { workshops, links, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    join(workshops, 'bob', workshop.code, 'Bob');
+    links.sandboxEnds.set('ada', clock + HOUR);
+    vi.advanceTimersByTime(100);
+    const rows = () => Object.fromEntries(trainer.last('dashboard')!.rows.map((row) => [row.name, row]));
+    expect(rows().Ada!.sessionEndsAt).toBe(clock + HOUR);
+    expect(rows().Bob!.sessionEndsAt).toBeNull();
+
+    const ref = (name: string) => ({ workshopId: workshop.id, participant: rows()[name]!.id });
+    workshops.trainerMessage(trainer, { type: 'participant-extend', ...ref('Ada'), minutes: 15 });
+    vi.advanceTimersByTime(100);
+    expect(rows().Ada!.sessionEndsAt).toBe(clock + HOUR + 15 * 60_000);
+    expect(links.sandboxEnds.get('bob')).toBeUndefined();
+
+    // Bob has no sandbox now (his page is closed and it was reaped, say): nothing to extend.
+    workshops.trainerMessage(trainer, { type: 'participant-extend', ...ref('Bob'), minutes: 15 });
+    expect(trainer.last('trainer-error')).toMatchObject({ code: 'NOT_FOUND' });
+    workshops.trainerMessage(trainer, { type: 'participant-extend', workshopId: workshop.id, participant: 'nobody-at-all', minutes: 15 });
+    expect(trainer.last('trainer-error')).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no such participant') });
+  });
+
+  it('extend every present sandbox with the workshop, and none after its end', () => {
+    const { workshops, links, trainer, workshop } = setUp();
+    join(workshops, 'ada', workshop.code, 'Ada');
+    join(workshops, 'bob', workshop.code, 'Bob');
+    links.sandboxEnds.set('ada', clock + HOUR);
+    links.sandboxEnds.set('bob', clock + 2 * HOUR);
+    workshops.trainerMessage(trainer, { type: 'workshop-extend', workshopId: workshop.id, minutes: 30 });
+    expect(links.sandboxEnds).toEqual(new Map([['ada', clock + HOUR + 30 * 60_000], ['bob', clock + 2 * HOUR + 30 * 60_000]]));
+
+    vi.advanceTimersByTime(100);
+    const ada = trainer.last('dashboard')!.rows.find((row) => row.name === 'Ada')!.id;
+    workshops.trainerMessage(trainer, { type: 'workshop-state', workshopId: workshop.id, state: 'ended' });
+    // Ada goes on alone: her sandbox, if she gets one, is no longer the workshop's to extend or show.
+    workshops.trainerMessage(trainer, { type: 'participant-extend', workshopId: workshop.id, participant: ada, minutes: 15 });
+    expect(trainer.last('trainer-error')).toMatchObject({ code: 'WORKSHOP_ENDED' });
+    workshops.trainerMessage(trainer, { type: 'workshop-extend', workshopId: workshop.id, minutes: 30 });
+    expect(links.sandboxEnds.get('ada')).toBe(clock + HOUR + 30 * 60_000);
+    vi.advanceTimersByTime(100);
+    expect(trainer.last('dashboard')!.rows.map((row) => row.sessionEndsAt)).toEqual([null, null]);
   });
 
   it('show the same dashboard after a restart, from the store', () => {

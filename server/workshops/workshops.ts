@@ -49,6 +49,10 @@ export interface LearnerLinks {
   end(learner: string, code: ErrorCode): void;
   /** The learner just joined workshop `tag`: their session may be traded for one reserved for it. */
   offerReserved(learner: string, tag: string): void;
+  /** Gives the learner's sandbox `ms` more lifetime and tells their page; the new end, or undefined without a sandbox. */
+  extend(learner: string, ms: number): number | undefined;
+  /** When the learner's sandbox reaches its lifetime (ms since epoch); undefined without one. */
+  sessionEndsAt(learner: string): number | undefined;
 }
 
 /** A trainer's socket. */
@@ -237,6 +241,8 @@ export class Workshops {
       case 'workshop-extend':
         this.#update(live, { endsAt: Math.max(live.record.endsAt, this.now()) + message.minutes * 60_000 });
         this.#reserve(live);
+        // The sandboxes get the same time, so that their lifetime does not cut the extra minutes short.
+        if (live.record.state !== 'ended') for (const participant of this.#present(live)) this.#extendSandbox({ live, participant }, message.minutes);
         return this.#tellEveryone(live);
       case 'workshop-broadcast':
         this.#update(live, { banner: message.text });
@@ -251,6 +257,11 @@ export class Workshops {
     switch (message.type) {
       case 'participant-action':
         return this.#act(found, message.action);
+      case 'participant-extend':
+        // After the end, their sandbox (if any) is theirs alone, no longer the workshop's.
+        if (live.record.state === 'ended') return fail('WORKSHOP_ENDED');
+        if (!this.#extendSandbox(found, message.minutes)) return fail('NOT_FOUND', 'the participant has no sandbox now');
+        return;
       case 'participant-watch':
         return this.#watch(sink, trainer, found, message.channel);
       case 'takeover-request':
@@ -370,6 +381,20 @@ export class Workshops {
     }
   }
 
+  /** Whether the participant had a sandbox to extend; their row shows the new end. */
+  #extendSandbox({ live, participant }: Participation, minutes: number): boolean {
+    if (this.#links?.extend(participant.learner, minutes * 60_000) === undefined) return false;
+    this.#changed(live);
+    return true;
+  }
+
+  /** When the participant's sandbox ends, while it is the workshop's (not after the end or their removal). */
+  #sessionEndsAt(live: Live, participantId: string): number | null {
+    const participant = live.participants.get(participantId);
+    if (!participant || participant.removed || live.record.state === 'ended') return null;
+    return this.#links?.sessionEndsAt(participant.learner) ?? null;
+  }
+
   #watch(sink: TrainerSink, trainer: Trainer, { live, participant }: Participation, channel: number): void {
     this.#unwatch(trainer);
     const terminal = this.#links?.terminal(participant.learner, channel);
@@ -470,7 +495,9 @@ export class Workshops {
 
   #sendDashboard(live: Live, sinks: readonly TrainerSink[]): void {
     const at = this.now();
-    const message: TrainerServerMessage = { type: 'dashboard', workshop: this.#summary(live), ...live.model.view(at), at };
+    const { rows, columns } = live.model.view(at);
+    const withSandboxes = rows.map((row) => ({ ...row, sessionEndsAt: this.#sessionEndsAt(live, row.id) }));
+    const message: TrainerServerMessage = { type: 'dashboard', workshop: this.#summary(live), rows: withSandboxes, columns, at };
     for (const sink of sinks) sink.send(message);
   }
 

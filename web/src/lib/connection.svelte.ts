@@ -24,7 +24,7 @@ import {
   type StoppedState,
 } from './reconnect';
 import { localizedError } from './i18n/catalog';
-import { sessionEnding, withNotice, type Notice } from './notices';
+import { sessionEnding, sessionExtended, withNotice, type Notice } from './notices';
 
 export type Status = 'connecting' | 'starting' | 'ready' | 'reconnecting' | StoppedState;
 
@@ -301,6 +301,10 @@ export class Connection {
         return;
       case 'session-ending':
         this.#notify({ code: 'SESSION_LIFETIME_ENDED', text: sessionEnding(message.inMs), tone: 'info' });
+        return;
+      case 'session-extended':
+        // Replaces the warning, if there was one: the end it gave no longer holds.
+        this.#notify({ code: 'SESSION_LIFETIME_ENDED', text: sessionExtended(message.endsAt), tone: 'info' });
         return;
     }
   }

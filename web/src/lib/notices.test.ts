@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { en } from './i18n/en';
 import { zh } from './i18n/zh';
-import { sessionEnding, withNotice, type Notice } from './notices';
+import { sessionEnding, sessionExtended, withNotice, type Notice } from './notices';
 
 const notice = (id: number, code: Notice['code'], tone: Notice['tone']): Notice => ({ id, code, text: () => `m${id}`, tone });
 
@@ -28,5 +28,20 @@ describe('sessionEnding', () => {
   test('is worded again in the language of the moment', () => {
     expect(sessionEnding(300_000)(zh)).toContain('大约 5 分钟后');
     expect(sessionEnding(59_000)(zh)).toContain('一分钟内');
+  });
+});
+
+describe('sessionExtended', () => {
+  const endsAt = new Date(2026, 11, 3, 9, 5).getTime();
+
+  test('replaces the warning of the end, so that it no longer stands', () => {
+    const warned = withNotice([notice(1, 'RATE_LIMITED', 'error')], { id: 2, code: 'SESSION_LIFETIME_ENDED', text: sessionEnding(60_000), tone: 'info' });
+    const extended = withNotice(warned, { id: 3, code: 'SESSION_LIFETIME_ENDED', text: sessionExtended(endsAt), tone: 'info' });
+    expect(extended.map((one) => one.id)).toEqual([1, 3]);
+  });
+
+  test('says until when, on the learner’s clock, in either language', () => {
+    expect(sessionExtended(endsAt)(en)).toBe('Your trainer gave your sandbox more time: it now lasts until 09:05.');
+    expect(sessionExtended(endsAt)(zh)).toContain('09:05');
   });
 });

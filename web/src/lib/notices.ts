@@ -1,6 +1,6 @@
 /**
  * The notices beside the terminal: errors the server answered with, and news that asks
- * nothing of the learner (the session's end is near, their sandbox was reclaimed). Pure, so
+ * nothing of the learner (the session's end is near or was moved, their sandbox was reclaimed). Pure, so
  * the wording and the list's rules are tested without a page.
  */
 import type { Localized } from './i18n/catalog';
@@ -15,7 +15,10 @@ export interface Notice {
   tone: 'error' | 'info';
 }
 
-/** `list` with `notice` added; news replaces an earlier notice of its code (a warning sent again on reconnect). */
+/**
+ * `list` with `notice` added; news replaces an earlier notice of its code (a warning sent again
+ * on reconnect; the lifetime's warning once a trainer extended it, both SESSION_LIFETIME_ENDED).
+ */
 export function withNotice(list: readonly Notice[], notice: Notice): Notice[] {
   const kept = notice.tone === 'info' ? list.filter((other) => other.code !== notice.code) : list;
   return [...kept, notice];
@@ -25,4 +28,11 @@ export function withNotice(list: readonly Notice[], notice: Notice): Notice[] {
 export function sessionEnding(inMs: number): Localized {
   const minutes = Math.ceil(inMs / 60_000);
   return (t) => (inMs < 60_000 ? t.notices.endingSoon : t.notices.endingIn(minutes));
+}
+
+/** A trainer extended the session: it now ends at `endsAt`, said as the learner's clock time (14:05). */
+export function sessionExtended(endsAt: number): Localized {
+  const end = new Date(endsAt);
+  const time = `${String(end.getHours()).padStart(2, '0')}:${String(end.getMinutes()).padStart(2, '0')}`;
+  return (t) => t.notices.extendedUntil(time);
 }

@@ -53,6 +53,7 @@ export const en = {
       'Your sandbox will be removed in less than a minute: a session on this Slipway lasts a limited time. Your lesson progress is kept; keep a copy of anything else you need. You can then start a new sandbox.',
     endingIn: (minutes: number) =>
       `Your sandbox will be removed in about ${minutes} minute${minutes === 1 ? '' : 's'}: a session on this Slipway lasts a limited time. Your lesson progress is kept; keep a copy of anything else you need. You can then start a new sandbox.`,
+    extendedUntil: (time: string) => `Your trainer gave your sandbox more time: it now lasts until ${time}.`,
     /** A catalog text with what the server added this time. */
     withDetail: (text: string, detail: string) => `${text} (${detail})`,
   },
@@ -319,6 +320,7 @@ export const en = {
       lastCommand: 'Last command',
       state: 'State',
       hand: 'Hand',
+      sandbox: 'Sandbox',
     },
     activity: { active: 'active', idle: 'idle', stuck: 'stuck' },
     // why a row is stuck or idle (ActivityReason)
@@ -328,6 +330,11 @@ export const en = {
     away: '(away)',
     minutes: (minutes: number) => `${minutes} min`,
     ago: (time: string) => `${time} ago`,
+    // a row's sandbox: how long it has before its lifetime ends, when, and the button that extends it
+    hoursMinutes: (hours: number, minutes: number) => `${hours} h ${minutes} min`,
+    sandboxLeft: (time: string) => `${time} left`,
+    sandboxEnds: (time: string) => `The sandbox is removed at ${time} unless extended`,
+    extendParticipant: (minutes: number) => `Extend ${minutes} min`,
     participantRegion: 'Participant',
     close: 'Close',
     typing: (name: string) => `You are typing in ${name}'s terminal.`,

@@ -51,6 +51,7 @@ export const zh: Messages = {
       '你的沙箱将在一分钟内被删除：这个 Slipway 上的会话时间有限。你的课程进度会保留；其他需要的内容请自行备份。之后你可以新建一个沙箱。',
     endingIn: (minutes) =>
       `你的沙箱将在大约 ${minutes} 分钟后被删除：这个 Slipway 上的会话时间有限。你的课程进度会保留；其他需要的内容请自行备份。之后你可以新建一个沙箱。`,
+    extendedUntil: (time) => `培训师延长了你的沙箱时间：它现在可以用到 ${time}。`,
     withDetail: (text, detail) => `${text}（${detail}）`,
   },
 
@@ -310,6 +311,7 @@ export const zh: Messages = {
       lastCommand: '上一条命令',
       state: '状态',
       hand: '求助',
+      sandbox: '沙箱',
     },
     activity: { active: '活跃', idle: '空闲', stuck: '卡住' },
     sameFailure: (commands) => `同一项检查连续 ${commands} 条命令后仍未通过`,
@@ -318,6 +320,10 @@ export const zh: Messages = {
     away: '（离开）',
     minutes: (minutes) => `${minutes} 分钟`,
     ago: (time) => `${time}前`,
+    hoursMinutes: (hours, minutes) => `${hours} 小时 ${minutes} 分钟`,
+    sandboxLeft: (time) => `剩余 ${time}`,
+    sandboxEnds: (time) => `除非延长，沙箱将在 ${time} 被删除`,
+    extendParticipant: (minutes) => `延长 ${minutes} 分钟`,
     participantRegion: '学员',
     close: '关闭',
     typing: (name) => `你正在 ${name} 的终端中输入。`,
