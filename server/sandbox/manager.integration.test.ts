@@ -18,33 +18,45 @@ const RESERVING = `reservetest-${process.pid}`;
 const LEARNER = 'abcdef0123456789';
 const limits = { memoryBytes: 512 * 1024 ** 2, storageBytes: 512 * 1024 ** 2, cpus: 1, pids: 512, diskBytes: 1024 ** 3 };
 
+/** A manager of its own instance on the test engine, started, with no pool. */
+async function startManager(docker: Docker, instance: string, maxSandboxes: number): Promise<SandboxManager> {
+  const isolation = isolationOf(await docker.info(), { kind: 'docker-host', host: TEST_DOCKER_HOST! });
+  const manager = new SandboxManager(docker, {
+    ...sandboxEngineOptions({ isolation, layout: null }, instance, limits),
+    instance,
+    image: await findSandboxImage(docker),
+    catalogContainer: null,
+    limits,
+    maxSandboxes,
+    maxNodes: 2,
+    poolSize: 0,
+    idleTimeoutMs: 3_600_000,
+    maxLifetimeMs: 24 * 3_600_000,
+    reclaimGraceMs: 3_600_000,
+  });
+  await manager.start();
+  return manager;
+}
+
+/** The containers and networks an instance holds on the engine. */
+async function owned(docker: Docker, instance: string) {
+  const filters = { label: [`${LABELS.instance}=${instance}`] };
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  return { containers, networks };
+}
+
 describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager nodes (real engine)', { timeout: 60_000 }, () => {
   let docker: Docker;
   let manager: SandboxManager;
 
-  const owned = async () => {
-    const filters = { label: [`${LABELS.instance}=${INSTANCE}`] };
-    const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  const names = async () => {
+    const { containers, networks } = await owned(docker, INSTANCE);
     return { containers: containers.map((container) => container.Names[0]!.slice(1)).sort(), networks: networks.map((network) => network.Name) };
   };
 
   beforeAll(async () => {
     docker = connectTestEngine();
-    const isolation = isolationOf(await docker.info(), { kind: 'docker-host', host: TEST_DOCKER_HOST! });
-    manager = new SandboxManager(docker, {
-      ...sandboxEngineOptions({ isolation, layout: null }, INSTANCE, limits),
-      instance: INSTANCE,
-      image: await findSandboxImage(docker),
-      catalogContainer: null,
-      limits,
-      maxSandboxes: 3,
-      maxNodes: 2,
-      poolSize: 0,
-      idleTimeoutMs: 3_600_000,
-      maxLifetimeMs: 24 * 3_600_000,
-      reclaimGraceMs: 3_600_000,
-    });
-    await manager.start();
+    manager = await startManager(docker, INSTANCE, 3);
   });
 
   afterAll(async () => {
@@ -71,9 +83,9 @@ describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager nodes (real engine)', { timeo
 
   it('removes a node, then the whole session with its network', async () => {
     await manager.removeNode(LEARNER, 'node2');
-    expect((await owned()).containers).toEqual([`slipway-l-${LEARNER}-node1`]);
+    expect((await names()).containers).toEqual([`slipway-l-${LEARNER}-node1`]);
     await manager.release(LEARNER);
-    expect(await owned()).toEqual({ containers: [], networks: [] });
+    expect(await names()).toEqual({ containers: [], networks: [] });
   });
 });
 
@@ -83,21 +95,7 @@ describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager reservations (real engine)', 
 
   beforeAll(async () => {
     docker = connectTestEngine();
-    const isolation = isolationOf(await docker.info(), { kind: 'docker-host', host: TEST_DOCKER_HOST! });
-    manager = new SandboxManager(docker, {
-      ...sandboxEngineOptions({ isolation, layout: null }, RESERVING, limits),
-      instance: RESERVING,
-      image: await findSandboxImage(docker),
-      catalogContainer: null,
-      limits,
-      maxSandboxes: 4,
-      maxNodes: 2,
-      poolSize: 0,
-      idleTimeoutMs: 3_600_000,
-      maxLifetimeMs: 24 * 3_600_000,
-      reclaimGraceMs: 3_600_000,
-    });
-    await manager.start();
+    manager = await startManager(docker, RESERVING, 4);
   });
 
   afterAll(async () => {
@@ -112,15 +110,13 @@ describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager reservations (real engine)', 
     const node1 = await manager.acquire(LEARNER, undefined, { reservation: 'workshop' });
     // Nothing more to start once handed over.
     manager.reserve('workshop', 0, 2);
-    const filters = { label: [`${LABELS.instance}=${RESERVING}`] };
-    const containers = await docker.listContainers({ all: true, filters });
+    const { containers } = await owned(docker, RESERVING);
     expect(containers.map((container) => container.Names[0]).sort()).toEqual([`/slipway-l-${LEARNER}-node1`, `/slipway-l-${LEARNER}-node2`]);
     expect(containers.every((container) => container.Labels[LABELS.reservation] === 'workshop')).toBe(true);
     const networks = containers.map((container) => Object.keys(container.NetworkSettings.Networks));
     expect(networks[0]).toEqual([node1.network]);
     expect(networks[1]).toEqual([node1.network]);
     await manager.release(LEARNER);
-    expect(await docker.listContainers({ all: true, filters })).toEqual([]);
-    expect(await docker.listNetworks({ filters })).toEqual([]);
+    expect(await owned(docker, RESERVING)).toEqual({ containers: [], networks: [] });
   });
 });
