@@ -16,6 +16,27 @@ export const PROMPT = /root@node1:[^\n]*[#$] ?$/m;
 const OPEN_TIMEOUT_MS = 180_000;
 const SAMPLE_EVERY_MS = 5000;
 
+/**
+ * When `listeners` (a client's, called with each message it gets) next hear a message `matches`
+ * accepts: performance.now() then, and the message.
+ */
+export function nextMessage<T>(listeners: Set<(message: T) => void>, matches: (message: T) => boolean, timeoutMs: number): Promise<{ message: T; at: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listeners.delete(listener);
+      reject(new Error(`nothing awaited came within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (message: T) => {
+      if (!matches(message)) return;
+      const at = performance.now();
+      clearTimeout(timer);
+      listeners.delete(listener);
+      resolve({ message, at });
+    };
+    listeners.add(listener);
+  });
+}
+
 /** Everything that went wrong, by kind, with the first few in words. */
 export class Errors {
   readonly byKind: Record<string, number> = {};

@@ -14,7 +14,7 @@ import type { Browser } from '@playwright/test';
 import WebSocket from 'ws';
 import { memoryReserve } from '../../server/config';
 import { TRAINER_WS_PATH, parseTrainerServerMessage, type DashboardRow, type ServerMessage, type TrainerClientMessage, type TrainerServerMessage } from '../../server/protocol';
-import { Errors, Learner, PROMPT, sampleServer } from './clients';
+import { Errors, Learner, PROMPT, nextMessage, sampleServer } from './clients';
 import { VIEWPORT } from './page';
 import { round, summarize, summarizeSamples } from './stats';
 import { chromiumPids, cpuSeconds } from './system';
@@ -44,17 +44,16 @@ const IDLE_SETTLE_MS = 10_000;
 /** The trainer's socket: the dashboards it is sent, each with when it came. */
 class TrainerClient {
   readonly #socket: WebSocket;
-  readonly #listeners = new Set<(message: TrainerServerMessage, at: number) => void>();
+  readonly #listeners = new Set<(message: TrainerServerMessage) => void>();
 
   private constructor(socket: WebSocket, errors: Errors) {
     this.#socket = socket;
     socket.on('message', (data: Buffer, isBinary) => {
       if (isBinary) return;
-      const at = performance.now();
       const parsed = parseTrainerServerMessage(data.toString('utf8'));
       if (!parsed.ok) return errors.record('trainer-message', parsed.error);
       if (parsed.message.type === 'trainer-error') errors.record('trainer-error', `${parsed.message.code}: ${parsed.message.message}`);
-      for (const listener of this.#listeners) listener(parsed.message, at);
+      for (const listener of this.#listeners) listener(parsed.message);
     });
     socket.on('error', (error) => errors.record('trainer-socket', error.message));
   }
@@ -73,22 +72,8 @@ class TrainerClient {
   }
 
   /** The next message `matches` accepts, and when it came. */
-  next<T extends TrainerServerMessage>(matches: (message: TrainerServerMessage) => message is T, timeoutMs: number): Promise<{ message: T; at: number }>;
-  next(matches: (message: TrainerServerMessage) => boolean, timeoutMs: number): Promise<{ message: TrainerServerMessage; at: number }>;
   next(matches: (message: TrainerServerMessage) => boolean, timeoutMs: number) {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#listeners.delete(listener);
-        reject(new Error(`the trainer got no awaited message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (message: TrainerServerMessage, at: number) => {
-        if (!matches(message)) return;
-        clearTimeout(timer);
-        this.#listeners.delete(listener);
-        resolve({ message, at });
-      };
-      this.#listeners.add(listener);
-    });
+    return nextMessage(this.#listeners, matches, timeoutMs);
   }
 
   /** When a dashboard first shows `name`'s row with `completed` steps or more. */
@@ -168,22 +153,10 @@ async function run(learner: Learner, command: string): Promise<{ promptAt: numbe
 
 /** When the learner's socket next gets a control message `matches` accepts. */
 function nextControl(learner: Learner, matches: (message: ServerMessage) => boolean, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      learner.controls.delete(listener);
-      reject(new Error(`nothing awaited within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (message: ServerMessage) => {
-      if (!matches(message)) return;
-      clearTimeout(timer);
-      learner.controls.delete(listener);
-      resolve(performance.now());
-    };
-    learner.controls.add(listener);
-  });
+  return nextMessage(learner.controls, matches, timeoutMs).then(({ at }) => at);
 }
 
-/** The trainer's dashboard page in Chromium, open on the workshop, until `stop`. */
+/** The trainer's dashboard page in Chromium, open on the workshop; `close` ends it. */
 async function dashboardPage(browser: Browser, url: string, token: string, code: string) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
