@@ -442,9 +442,15 @@ export class SandboxManager {
 
   /** A claimed session not handed over after all: back to its reservation if it still wants it. */
   #unclaim(session: Reserved): void {
-    const reservation = this.#reservations.get(session.tag);
-    if (reservation && reservation.nodes === session.nodes.size && reservation.ready.length < reservation.sessions) reservation.ready.unshift(session);
+    const reservation = this.#wanting(session);
+    if (reservation) reservation.ready.unshift(session);
     else void this.#drop([session], 'no longer wanted');
+  }
+
+  /** The reservation of `session`'s tag when it still wants one more session of its size. */
+  #wanting(session: Reserved): Reservation | undefined {
+    const reservation = this.#reservations.get(session.tag);
+    return reservation && reservation.nodes === session.nodes.size && reservation.ready.length < reservation.sessions ? reservation : undefined;
   }
 
   /** Removes reserved sessions nobody has claimed (they count no more from now on); settles once they are gone. */
@@ -599,8 +605,8 @@ export class SandboxManager {
     }
     // Left running when closing: the next start adopts it.
     if (this.#closed) return false;
-    const reservation = this.#reservations.get(tag);
-    if (reservation && reservation.nodes === nodes && reservation.ready.length < reservation.sessions) reservation.ready.push(session);
+    const reservation = this.#wanting(session);
+    if (reservation) reservation.ready.push(session);
     else void this.#drop([session], 'no longer wanted');
     return true;
   }
@@ -752,9 +758,9 @@ export class SandboxManager {
     }
     // Reserved sessions go back to their reservations (made before start) while wanted and whole.
     for (const session of reserved.values()) {
-      const reservation = this.#reservations.get(session.tag);
-      const whole = reservation !== undefined && session.nodes.size === reservation.nodes && [...session.nodes.keys()].every((node) => nodeIndex(node) <= reservation.nodes);
-      if (whole && reservation.ready.length < reservation.sessions) {
+      const reservation = this.#wanting(session);
+      // Whole: node1..nodeN, none missing (a crash mid-start leaves gaps).
+      if (reservation && [...session.nodes.keys()].every((node) => nodeIndex(node) <= reservation.nodes)) {
         reservation.ready.push(session);
         continue;
       }

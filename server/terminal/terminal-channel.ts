@@ -236,7 +236,7 @@ export class TerminalChannel {
   /** Keystrokes; kept while a shell starts, dropped while none runs (exited, not restarted). */
   input(data: Uint8Array | string): void {
     if (this.#process && !this.#awaitingPrompt) {
-      if (this.#flooding() && hasInterrupt(data)) this.#startSkipping();
+      if (hasInterrupt(data) && this.#flooding()) this.#startSkipping();
       return this.#process.write(data);
     }
     const keeping = this.#state === 'starting' || this.#awaitingPrompt;
