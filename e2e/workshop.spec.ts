@@ -33,15 +33,21 @@ const SECOND = 'running-containers';
 let slipway: RunningSlipway;
 const contexts: BrowserContext[] = [];
 
+/** The instance's sandboxes and workshops, from an earlier run or this one. */
+async function removeOwnInstance(): Promise<void> {
+  const { docker } = await connectEngine(loadConfig().engine);
+  await removeInstance(docker, INSTANCE);
+}
+
 test.beforeAll(async () => {
+  await removeOwnInstance();
   slipway = await startSlipway(ENV);
 });
 
 test.afterAll(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
   await slipway?.stop();
-  const { docker } = await connectEngine(loadConfig().engine);
-  await removeInstance(docker, INSTANCE);
+  await removeOwnInstance();
 });
 
 async function newContext(browser: Browser, locale = 'en-US'): Promise<BrowserContext> {

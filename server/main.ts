@@ -66,7 +66,7 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
   log(`machine: ${machine.reason}`);
   const library = await loadLibrary(LESSONS_DIR, log, machine.features);
   const store = openProgressStore(config.stateDir);
-  const workshopStore = openWorkshopStore(config.stateDir);
+  const workshopStore = openWorkshopStore(config.stateDir, config.instance);
   const workshops = new Workshops(workshopStore, { lessons: (locale) => library.lessons.map((lesson) => library.get(lesson.id, locale)!) }, Date.now, manager);
   const report = (learner: string, event: Parameters<Workshops['report']>[1]) => workshops.report(learner, event);
   const trainerToken = loadTrainerToken(config.stateDir, config.trainerToken);

@@ -1,7 +1,8 @@
 /**
  * Workshops, their participants and every event of their dashboards, in SQLite
- * (`$SLIPWAY_STATE_DIR/workshops.sqlite`): a restarted server replays the events into the
- * same dashboards. Lesson progress itself stays in the lessons' store, keyed by learner.
+ * (`$SLIPWAY_STATE_DIR/workshops.sqlite`, or `workshops-<instance>.sqlite` for an instance
+ * other than `main`): a restarted server replays the events into the same dashboards. Lesson
+ * progress itself stays in the lessons' store, keyed by learner.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,14 @@ import { z } from 'zod';
 import type { WorkshopDraft } from '../protocol/workshops';
 import type { WorkshopEvent } from './dashboard';
 
-export const WORKSHOPS_FILE = 'workshops.sqlite';
+/**
+ * A workshop reserves its instance's sandboxes, so each instance keeps its own: a second
+ * Slipway on the same state directory (a benchmark, a test run) must not start sessions for
+ * the first one's workshops. `main` keeps the name it always had.
+ */
+export function workshopsFile(stateDir: string, instance: string): string {
+  return path.join(stateDir, instance === 'main' ? 'workshops.sqlite' : `workshops-${instance}.sqlite`);
+}
 
 /** What the trainer set; `scheduled` is not stored (it is `running` before the start time). */
 export type StoredState = 'running' | 'paused' | 'ended';
@@ -43,9 +51,9 @@ export interface WorkshopStore {
   close(): void;
 }
 
-export function openWorkshopStore(stateDir: string): WorkshopStore {
+export function openWorkshopStore(stateDir: string, instance: string): WorkshopStore {
   mkdirSync(stateDir, { recursive: true });
-  return sqliteWorkshopStore(new Database(path.join(stateDir, WORKSHOPS_FILE)));
+  return sqliteWorkshopStore(new Database(workshopsFile(stateDir, instance)));
 }
 
 const Row = z.object({
