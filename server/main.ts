@@ -43,6 +43,7 @@ export async function prepareEngineAndImages(config: Config, log: (line: string)
 /** `say` tells the person starting Slipway where it is; everything else goes to the JSON log. */
 export async function startServer(config: Config, prepared: Prepared, say: (line: string) => void) {
   const { log } = createLog(config.logLevel);
+  const workshopStore = openWorkshopStore(config.stateDir, config.instance);
   const manager = new SandboxManager(prepared.engine.docker, {
     instance: config.instance,
     image: prepared.sandboxImage,
@@ -59,6 +60,7 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
     log,
     onEnded: (learner, reason) => app.ended(learner, reason),
     onEnding: (learner, inMs) => app.ending(learner, inMs),
+    extensions: workshopStore.extensions,
   });
   // The sandboxes share this machine's kernel (the engine is local): its features pick the
   // lessons' variants, such as the swarm routing mesh with IPVS or host-mode ports without.
@@ -66,7 +68,6 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
   log(`machine: ${machine.reason}`);
   const library = await loadLibrary(LESSONS_DIR, log, machine.features);
   const store = openProgressStore(config.stateDir);
-  const workshopStore = openWorkshopStore(config.stateDir, config.instance);
   const workshops = new Workshops(workshopStore, { lessons: (locale) => library.lessons.map((lesson) => library.get(lesson.id, locale)!) }, Date.now, manager);
   const report = (learner: string, event: Parameters<Workshops['report']>[1]) => workshops.report(learner, event);
   const trainerToken = loadTrainerToken(config.stateDir, config.trainerToken);

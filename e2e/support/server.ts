@@ -27,6 +27,9 @@ export async function startSlipway(env: Record<string, string> = {}, port = next
       // Room for the sessions earlier test files leave on the shared instance (they are adopted)
       // plus a three-node lesson and its pool.
       SLIPWAY_MAX_SANDBOXES: '20',
+      // Each test's learners close their pages as it ends: past a minute, near the maximum,
+      // their sessions make room for the next test's (a three-node lesson after a dozen tests).
+      SLIPWAY_RECLAIM_GRACE: '60s',
       // Every test learner comes from 127.0.0.1: the per-client limits are tested on their own.
       SLIPWAY_MAX_SOCKETS_PER_CLIENT: '1000',
       SLIPWAY_SESSIONS_PER_MINUTE: '10000',

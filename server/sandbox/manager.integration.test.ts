@@ -1,25 +1,29 @@
 /**
  * The sandbox manager's nodes against a real engine: a learner's nodes share one network and
  * reach each other by name, limits hold, and removal leaves nothing behind; a reserved whole
- * session is handed over under the learner's names on its one network. Runs only with
+ * session is handed over under the learner's names on its one network; a trainer's extension
+ * outlives a restart. Runs only with
  * SLIPWAY_TEST_DOCKER_HOST set; its sandboxes carry their own instance label.
  */
+import Database from 'better-sqlite3';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execInSandbox } from '../session/sandbox-exec';
 import { TEST_DOCKER_HOST, connectTestEngine, findSandboxImage } from '../testing/engine';
 import { isolationOf } from '../engine/isolation';
 import { sandboxEngineOptions } from './engine-options';
-import { SandboxManager } from './manager';
+import { sqliteWorkshopStore } from '../workshops/store';
+import { SandboxManager, type SandboxManagerOptions } from './manager';
 import { LABELS } from './spec';
 
 const INSTANCE = `nodestest-${process.pid}`;
 const RESERVING = `reservetest-${process.pid}`;
+const EXTENDING = `extendtest-${process.pid}`;
 const LEARNER = 'abcdef0123456789';
 const limits = { memoryBytes: 512 * 1024 ** 2, storageBytes: 512 * 1024 ** 2, cpus: 1, pids: 512, diskBytes: 1024 ** 3 };
 
 /** A manager of its own instance on the test engine, started, with no pool. */
-async function startManager(docker: Docker, instance: string, maxSandboxes: number): Promise<SandboxManager> {
+async function startManager(docker: Docker, instance: string, maxSandboxes: number, more: Partial<SandboxManagerOptions> = {}): Promise<SandboxManager> {
   const isolation = isolationOf(await docker.info(), { kind: 'docker-host', host: TEST_DOCKER_HOST! });
   const manager = new SandboxManager(docker, {
     ...sandboxEngineOptions({ isolation, layout: null }, instance, limits),
@@ -33,6 +37,7 @@ async function startManager(docker: Docker, instance: string, maxSandboxes: numb
     idleTimeoutMs: 3_600_000,
     maxLifetimeMs: 24 * 3_600_000,
     reclaimGraceMs: 3_600_000,
+    ...more,
   });
   await manager.start();
   return manager;
@@ -118,5 +123,39 @@ describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager reservations (real engine)', 
     expect(networks[1]).toEqual([node1.network]);
     await manager.release(LEARNER);
     expect(await owned(docker, RESERVING)).toEqual({ containers: [], networks: [] });
+  });
+});
+
+describe.skipIf(!TEST_DOCKER_HOST)('SandboxManager extensions (real engine)', { timeout: 60_000 }, () => {
+  const { extensions } = sqliteWorkshopStore(new Database(':memory:'));
+  let docker: Docker;
+  let manager: SandboxManager;
+
+  beforeAll(async () => {
+    docker = connectTestEngine();
+    manager = await startManager(docker, EXTENDING, 2, { extensions });
+  });
+
+  afterAll(async () => {
+    await manager?.release(LEARNER);
+    await manager?.close();
+  });
+
+  it('keeps a trainer’s extension across a restart and forgets it with the session', async () => {
+    await manager.acquire(LEARNER);
+    const plain = manager.endsAt(LEARNER)!;
+    const extended = manager.extend(LEARNER, 15 * 60_000)!;
+    expect(extended - plain).toBe(15 * 60_000);
+    // A session removed while Slipway was stopped leaves a row nobody will claim.
+    extensions.set('a-container-gone-meanwhile', 60_000);
+
+    await manager.close();
+    manager = await startManager(docker, EXTENDING, 2, { extensions });
+    // The adopted start is the container's creation, a moment before the session opened.
+    expect(Math.abs(manager.endsAt(LEARNER)! - extended)).toBeLessThan(30_000);
+    expect([...extensions.all().values()]).toEqual([15 * 60_000]);
+
+    await manager.release(LEARNER);
+    expect(extensions.all().size).toBe(0);
   });
 });

@@ -59,7 +59,7 @@ interface Session {
   lastActive: number;
   /** When it began, for the maximum lifetime (ms since epoch). */
   startedAt: number;
-  /** What trainers added to its lifetime (`extend`); not kept across a restart. */
+  /** What trainers added to its lifetime (`extend`), kept in `extensions` across a restart. */
   extendedMs: number;
   /** Its page was told the lifetime's end is near (since the last extension). */
   warned: boolean;
@@ -98,6 +98,13 @@ const END_LOG: Record<EndReason, string> = {
   SANDBOX_RECLAIMED: 'reclaiming, near the maximum, the closed page’s session',
 };
 
+/** Where trainers' extensions outlive a restart, by the id of the session's node1 container. */
+export interface ExtensionLedger {
+  all(): ReadonlyMap<string, number>;
+  set(container: string, extendedMs: number): void;
+  forget(container: string): void;
+}
+
 export interface SandboxManagerOptions {
   /** Labels every sandbox and network, so several Slipways can share one engine. */
   instance: string;
@@ -128,6 +135,7 @@ export interface SandboxManagerOptions {
   onEnded?: (learner: string, reason: EndReason) => void;
   /** Called once when a session's lifetime ends in `inMs`, so its page can say so. */
   onEnding?: (learner: string, inMs: number) => void;
+  extensions?: ExtensionLedger;
 }
 
 const REFILL_DELAY_MS = 3000;
@@ -241,6 +249,7 @@ export class SandboxManager {
     if (!session) return undefined;
     session.extendedMs += ms;
     session.warned = false;
+    this.options.extensions?.set(session.nodes.get(FIRST_NODE)!.id, session.extendedMs);
     return lifetimeEnd(session, this.options.maxLifetimeMs);
   }
 
@@ -478,6 +487,19 @@ export class SandboxManager {
     if (sessions.length > 0) this.refill();
   }
 
+  /** Adopted sessions get their extensions back; those of sessions gone meanwhile are forgotten. */
+  #restoreExtensions(): void {
+    const ledger = this.options.extensions;
+    if (!ledger) return;
+    const kept = new Map(ledger.all());
+    for (const session of this.#sessions.values()) {
+      const id = session.nodes.get(FIRST_NODE)!.id;
+      session.extendedMs = kept.get(id) ?? 0;
+      kept.delete(id);
+    }
+    for (const id of kept.keys()) ledger.forget(id);
+  }
+
   #nodeCount(): number {
     let nodes = 0;
     for (const session of this.#sessions.values()) nodes += session.nodes.size;
@@ -688,6 +710,7 @@ export class SandboxManager {
       this.#log(`could not remove ${sandbox.name}: ${error.message}`);
     });
     if (sandbox.cgroupId) await this.options.cgroups?.release(sandbox.cgroupId);
+    if (sandbox.node === FIRST_NODE) this.options.extensions?.forget(sandbox.id);
   }
 
   async #removeNetwork(name: string): Promise<void> {
@@ -756,6 +779,7 @@ export class SandboxManager {
       networksInUse.delete(session.network);
       await Promise.all([...session.nodes.values()].map((sandbox) => this.#removeContainer(sandbox)));
     }
+    this.#restoreExtensions();
     // Reserved sessions go back to their reservations (made before start) while wanted and whole.
     for (const session of reserved.values()) {
       const reservation = this.#wanting(session);

@@ -34,3 +34,19 @@ test('two instances on one state directory keep their workshops apart; a reopene
   expect(reopened.workshops()).toEqual([workshop]);
   reopened.close();
 });
+
+test('a sandbox extension is kept, raised and forgotten by container', () => {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'slipway-store-'));
+  dirs.push(stateDir);
+  const first = openWorkshopStore(stateDir, 'main');
+  first.extensions.set('c1', 60_000);
+  first.extensions.set('c1', 120_000);
+  first.extensions.set('c2', 60_000);
+  first.close();
+
+  const reopened = openWorkshopStore(stateDir, 'main');
+  expect(reopened.extensions.all()).toEqual(new Map([['c1', 120_000], ['c2', 60_000]]));
+  reopened.extensions.forget('c2');
+  expect(reopened.extensions.all()).toEqual(new Map([['c1', 120_000]]));
+  reopened.close();
+});

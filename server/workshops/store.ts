@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { WorkshopDraft } from '../protocol/workshops';
+import type { ExtensionLedger } from '../sandbox/manager';
 import type { WorkshopEvent } from './dashboard';
 
 /**
@@ -48,6 +49,8 @@ export interface WorkshopStore {
   removeParticipant(id: string): void;
   events(workshop: string): WorkshopEvent[];
   addEvent(workshop: string, event: WorkshopEvent): void;
+  /** Trainers' extensions of participants' sandboxes, for the sandbox manager. */
+  extensions: ExtensionLedger;
   close(): void;
 }
 
@@ -80,6 +83,7 @@ export function sqliteWorkshopStore(db: Database.Database): WorkshopStore {
       removed INTEGER NOT NULL DEFAULT 0);
     CREATE TABLE IF NOT EXISTS workshop_events (workshop TEXT NOT NULL, event TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS workshop_events_by_workshop ON workshop_events (workshop);
+    CREATE TABLE IF NOT EXISTS session_extensions (container TEXT PRIMARY KEY, extended_ms INTEGER NOT NULL);
   `);
   const all = db.prepare('SELECT * FROM workshops ORDER BY starts_at, rowid');
   const insert = db.prepare(
@@ -92,6 +96,9 @@ export function sqliteWorkshopStore(db: Database.Database): WorkshopStore {
   const remove = db.prepare('UPDATE participants SET removed = 1 WHERE id = ?');
   const eventsOf = db.prepare<[string], { event: string }>('SELECT event FROM workshop_events WHERE workshop = ? ORDER BY rowid');
   const insertEvent = db.prepare('INSERT INTO workshop_events (workshop, event) VALUES (?, ?)');
+  const allExtensions = db.prepare<[], { container: string; extended_ms: number }>('SELECT * FROM session_extensions');
+  const setExtension = db.prepare('INSERT INTO session_extensions (container, extended_ms) VALUES (?, ?) ON CONFLICT (container) DO UPDATE SET extended_ms = excluded.extended_ms');
+  const forgetExtension = db.prepare('DELETE FROM session_extensions WHERE container = ?');
   const columns = { state: 'state', endsAt: 'ends_at', banner: 'banner' } as const;
 
   return {
@@ -113,6 +120,11 @@ export function sqliteWorkshopStore(db: Database.Database): WorkshopStore {
     // Written by this module only; a row that is not an event would be a bug worth stopping at.
     events: (workshop) => eventsOf.all(workshop).map((row) => JSON.parse(row.event) as WorkshopEvent),
     addEvent: (workshop, event) => void insertEvent.run(workshop, JSON.stringify(event)),
+    extensions: {
+      all: () => new Map(allExtensions.all().map((row) => [row.container, row.extended_ms])),
+      set: (container, extendedMs) => void setExtension.run(container, extendedMs),
+      forget: (container) => void forgetExtension.run(container),
+    },
     close: () => db.close(),
   };
 }
