@@ -4,14 +4,18 @@
  * learner's terminal and explorer (read-only), the help queue, a consented take-over, a broadcast, the export, and the
  * learner's terminal, the help queue, a consented take-over, a broadcast, one participant's
  * sandbox extended (their row's end moves, their page is told), the export, and the
- * same state after a restart. A learner's cookie gets FORBIDDEN on every trainer route and on
+ * same state after a restart. A page opened by the join link gets one of the sessions started
+ * ahead for the workshop, as walled in as any sandbox (seen from the host). A learner's cookie gets FORBIDDEN on every trainer route and on
  * the trainer's socket; a participant of one workshop sees nothing of another; a Chinese trainer
  * and participant get the workshop pages in Chinese.
  */
+import { readFileSync } from 'node:fs';
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { loadConfig } from '../server/config';
 import { connectEngine } from '../server/engine/connect';
+import { LABELS } from '../server/sandbox/spec';
+import { execInSandbox } from '../server/session/sandbox-exec';
 import { E2E_INSTANCE, removeInstance } from './support/global-setup';
 import { startSlipway, type RunningSlipway } from './support/server';
 import { PROMPT, screenText, waitForScreen } from './support/terminal';
@@ -112,6 +116,57 @@ async function type(page: Page, text: string): Promise<void> {
   await page.getByTestId('terminal').click();
   await page.keyboard.type(text);
 }
+
+// First in the file: the later tests' workshops reserve sessions too, and would hold the room.
+test('a page opened by the join link gets a session started ahead for the workshop, walled in like any sandbox', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const trainer = await openTrainer(browser);
+  const code = await createWorkshop(trainer, 'Ready ahead', [FIRST]);
+  const workshopId = (await trainer.getByTestId('dashboard').getAttribute('data-workshop'))!;
+  const { docker } = await connectEngine(loadConfig().engine);
+  const nodes = async () =>
+    (await docker.listContainers({ filters: { label: [`${LABELS.instance}=${INSTANCE}`, `${LABELS.reservation}=${workshopId}`] } })).map((info) => ({ id: info.Id, name: info.Names[0]!.slice(1) }));
+  // The workshop starts now: its sessions are started at once, under names of their own.
+  await expect.poll(async () => (await nodes()).length, { timeout: 180_000, intervals: [500] }).toBeGreaterThan(0);
+  const startedAhead = new Set((await nodes()).map((node) => node.id));
+  expect([...(await nodes())].every((node) => node.name.startsWith('slipway-r-'))).toBe(true);
+
+  const page = await (await newContext(browser)).newPage();
+  const states: string[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      const message = typeof payload === 'string' ? (JSON.parse(payload) as { type: string; state?: string }) : null;
+      if (message?.type === 'sandbox') states.push(message.state!);
+    }),
+  );
+  await page.goto(`${slipway.url}/join/${code}`);
+  // Before joining, the page's sandbox is one of the workshop's, renamed for this learner.
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  const mine = (await nodes()).find((node) => startedAhead.has(node.id) && node.name.startsWith('slipway-l-'));
+  expect(mine, 'a session started ahead, handed over').toBeDefined();
+  await page.getByTestId('join-name').fill('Eve');
+  await page.getByTestId('join-submit').click();
+  await joined(page, 'Eve');
+  // Joining traded nothing: the page never saw its sandbox reset.
+  expect(states).not.toContain('resetting');
+  expect((await nodes()).some((node) => node.id === mine!.id)).toBe(true);
+
+  // Made ahead, it is walled in as every sandbox is: root inside, an unprivileged uid on the
+  // host, no privileges, and under Slipway's own cgroup.
+  const container = docker.getContainer(mine!.id);
+  const [id, map] = (await execInSandbox(container, 'id -u; cat /proc/self/uid_map', 30_000)).output.trim().split('\n');
+  const outside = Number(map!.trim().split(/\s+/)[1]);
+  expect(id).toBe('0');
+  expect(outside).toBeGreaterThanOrEqual(65_536);
+  const info = await container.inspect();
+  expect(info.HostConfig.Privileged).toBe(false);
+  expect(Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${info.State.Pid}/status`, 'utf8'))![1])).toBe(outside);
+  expect(info.HostConfig.CgroupParent ?? '').toMatch(/^\/?slipway-/);
+  // Ended, it releases its participants' sandboxes and stops reserving.
+  await trainer.getByTestId('workshop-end').click();
+  await expect(trainer.getByTestId('workshop-state')).toHaveAttribute('data-state', 'ended');
+  await expect.poll(async () => (await nodes()).length, { timeout: 60_000 }).toBe(0);
+});
 
 test('a trainer runs a workshop from the dashboard', async ({ browser }) => {
   test.setTimeout(600_000);

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { decodeTerminalFrame, encodeTerminalFrame, parseServerMessage, type ClientMessage, type ServerMessage } from '../../server/protocol';
+import { WS_JOIN_PARAM, WS_PATH, decodeTerminalFrame, encodeTerminalFrame, parseServerMessage, type ClientMessage, type ServerMessage } from '../../server/protocol';
 import { AckBatcher } from '../../web/src/lib/ack';
 import { learnerCookie } from './nodes';
 import { withoutEscapes } from './terminal-text';
@@ -79,10 +79,11 @@ export class Learner {
     });
   }
 
-  /** A new learner, once node1's prompt shows. */
-  static async open(url: string, name: string, errors: Errors): Promise<Learner> {
+  /** A new learner, once node1's prompt shows; with `joinCode`, as a page opened by that join link. */
+  static async open(url: string, name: string, errors: Errors, joinCode?: string): Promise<Learner> {
     const cookie = await learnerCookie(url);
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { headers: { Cookie: cookie, Origin: url } });
+    const query = joinCode === undefined ? '' : `?${new URLSearchParams({ [WS_JOIN_PARAM]: joinCode })}`;
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}${WS_PATH}${query}`, { headers: { Cookie: cookie, Origin: url } });
     const learner = new Learner(socket, name, errors);
     const prompt = learner.waitFor(PROMPT, OPEN_TIMEOUT_MS);
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));

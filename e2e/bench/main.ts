@@ -21,7 +21,7 @@ import { startSession, type SessionStart } from './nodes';
 import { echo, interrupt, openTimed, renderer, settle, timeCommand, type OpenSteps } from './page';
 import { commandToPanel } from './panels';
 import { SOAK, SOAK_EXTRA_SANDBOXES, soak } from './soak';
-import { CROWD, CROWD_EXTRA_SANDBOXES, CROWD_TARGETS, crowd } from './workshop';
+import { CROWD, CROWD_POOL, CROWD_TARGETS, crowd, crowdMaxSandboxes } from './workshop';
 import { percentile, round, summarize } from './stats';
 import { chromiumPids, cpuSeconds, machine, rssMiB, serverPid } from './system';
 
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     const terminal = wants('terminal') ? await terminalFigures(browser, docker, await serve(0)) : undefined;
     const panels = wants('verdict') || wants('explorer') || wants('containers') ? await panelFigures(browser, docker, await serve(0)) : undefined;
     const detachedShells = wants('detached') ? await detachedShellCost() : undefined;
-    const crowded = wants('crowd') ? await crowdFigures(browser, docker, await serve(2, CROWD.learners + CROWD_EXTRA_SANDBOXES, { SLIPWAY_TRAINER_TOKEN: CROWD_TOKEN, SLIPWAY_JOINS_PER_MINUTE: '100000' })) : undefined;
+    const crowded = wants('crowd') ? await crowdFigures(browser, docker, await serve(CROWD_POOL, crowdMaxSandboxes(CROWD.learners), { SLIPWAY_TRAINER_TOKEN: CROWD_TOKEN, SLIPWAY_JOINS_PER_MINUTE: '100000' })) : undefined;
     const soaked = wants('soak') ? await soakFigures(await serve(SOAK_POOL, SOAK.learners + SOAK_EXTRA_SANDBOXES + SOAK_POOL)) : undefined;
     const result = {
       machine: { ...machineAtStart, loadAverageAtEnd: machine().loadAverage, browser: browser.version() },

@@ -2,7 +2,9 @@
  * The workshop crowd (`npm run bench`, section `crowd`): BENCH_CROWD_LEARNERS participants
  * (40) of one workshop over the WebSocket protocol itself, as a page uses it, and a trainer
  * watching the dashboard, both over the trainer's socket (every latency) and in Chromium (what
- * the dashboard page costs). The participants arrive at once, join by code and go through the
+ * the dashboard page costs). The workshop is made to start soon, so its sessions are started
+ * ahead (how long all take is timed); then the participants arrive at once by the join link
+ * (each page's sandbox one of those), join and go through the
  * first lesson's steps together: at each step they type at human pace (every letter waits for
  * its echo), select the step, run its command and wait for its verdict. Then they sit idle,
  * and what an idle sandbox holds says how many more would fit.
@@ -13,6 +15,7 @@ import type Docker from 'dockerode';
 import type { Browser } from '@playwright/test';
 import WebSocket from 'ws';
 import { memoryReserve } from '../../server/config';
+import { NEAR_FULL } from '../../server/sandbox/policy';
 import { TRAINER_WS_PATH, parseTrainerServerMessage, type DashboardRow, type ServerMessage, type TrainerClientMessage, type TrainerServerMessage } from '../../server/protocol';
 import { Errors, Learner, PROMPT, nextMessage, sampleServer } from './clients';
 import { VIEWPORT } from './page';
@@ -20,8 +23,15 @@ import { round, summarize, summarizeSamples } from './stats';
 import { chromiumPids, cpuSeconds } from './system';
 
 export const CROWD = { learners: Number(process.env.BENCH_CROWD_LEARNERS ?? 40) };
-/** Sandboxes the crowd's server may hold beyond its participants (its pool, a spare). */
-export const CROWD_EXTRA_SANDBOXES = 4;
+export const CROWD_POOL = 2;
+/**
+ * The crowd's server maximum: a session started ahead for each participant must fit below the
+ * reclaim mark (NEAR_FULL of the maximum), with the pool and one to spare.
+ */
+export const crowdMaxSandboxes = (learners: number) => Math.ceil((learners + CROWD_POOL + 2) / NEAR_FULL);
+/** The workshop starts this long after it is made: within the reservation lead, so its sessions start at once. */
+const STARTS_IN_MS = 10 * 60_000;
+const RESERVED_TIMEOUT_MS = 30 * 60_000;
 export const CROWD_TARGETS = { echoP95Ms: 50, verdictP95Ms: 300, dashboardP95Ms: 1000, idleSandboxes: 150 };
 
 const LESSON = 'images-and-containers';
@@ -182,6 +192,17 @@ async function idleMiB(docker: Docker, id: string): Promise<number> {
   return (usage - (detail.inactive_file ?? detail.total_inactive_file ?? 0)) / 1024 ** 2;
 }
 
+/** Polls the server's health until `sessions` sessions wait, started ahead; ms since `since`. */
+async function allReserved(url: string, sessions: number, since: number): Promise<number> {
+  const deadline = since + RESERVED_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { sandboxes: { reserved: number } };
+    if (health.sandboxes.reserved >= sessions) return performance.now() - since;
+    await sleep(500);
+  }
+  throw new Error(`fewer than ${sessions} sessions were started ahead within ${RESERVED_TIMEOUT_MS / 60_000} min`);
+}
+
 export interface CrowdOptions {
   url: string;
   token: string;
@@ -199,13 +220,19 @@ export async function crowd({ url, token, pid, docker, browser, sandboxes, log }
   const trainer = await TrainerClient.open(url, token, errors);
   const now = Date.now();
   const created = trainer.next((message) => message.type === 'dashboard', 30_000);
-  trainer.send({ type: 'workshop-create', draft: { name: 'Bench crowd', lessons: [LESSON], startsAt: now, endsAt: now + 3 * 3600_000, capacity: learners } });
+  trainer.send({
+    type: 'workshop-create',
+    draft: { name: 'Bench crowd', lessons: [LESSON], startsAt: now + STARTS_IN_MS, endsAt: now + STARTS_IN_MS + 3 * 3600_000, capacity: learners },
+  });
   const { message: first } = await created;
   if (first.type !== 'dashboard') throw new Error('no dashboard after workshop-create');
   const { code, id: workshopId } = first.workshop;
+  log(`crowd: starting ${learners} sessions ahead`);
+  const reservedMs = await allReserved(url, learners, performance.now());
+  log(`crowd: ${learners} sessions ready ahead after ${round(reservedMs / 1000, 1)} s`);
   const dashboard = await dashboardPage(browser, url, token, code);
 
-  log(`crowd: ${learners} participants arriving at once`);
+  log(`crowd: ${learners} participants arriving at once by the join link`);
   const arrived = performance.now();
   const openMs: number[] = [];
   const joined: Array<{ name: string; learner: Learner }> = [];
@@ -214,7 +241,7 @@ export async function crowd({ url, token, pid, docker, browser, sandboxes, log }
       const name = `p${index}`;
       const started = performance.now();
       try {
-        const learner = await Learner.open(url, name, errors);
+        const learner = await Learner.open(url, name, errors, code);
         openMs.push(performance.now() - started);
         const welcomed = nextControl(learner, (message) => message.type === 'workshop' && message.joined === true, 30_000);
         learner.send({ type: 'workshop-join', code, name });
@@ -266,7 +293,8 @@ export async function crowd({ url, token, pid, docker, browser, sandboxes, log }
     joined: joined.length,
     steps: STEPS.length,
     errors: { total: errors.total, byKind: errors.byKind, first: errors.first },
-    sessionsReady: { allMs: round(allReadyMs, 0), eachMs: summarize(openMs, 0), how: 'all arriving at once, cookie to prompt, then joined by code' },
+    reservedAhead: { allMs: round(reservedMs, 0), how: 'workshop made to start in 10 min until /api/health counts a reserved session per participant' },
+    sessionsReady: { allMs: round(allReadyMs, 0), eachMs: summarize(openMs, 0), how: 'all arriving at once by the join link, cookie to prompt, then joined' },
     echo: summarize(figures.echoMs, 2),
     verdict: summarize(Object.values(figures.verdictMs).flat(), 1),
     verdictByStep: Object.fromEntries(Object.entries(figures.verdictMs).map(([step, ms]) => [step, summarize(ms, 1)])),

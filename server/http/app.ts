@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config';
 import type { Log } from '../log';
-import { ERRORS, MAX_CLIENT_FRAME_BYTES, TRAINER_API, TRAINER_PAGE_PATH, TRAINER_WS_PATH, WS_PATH, type ErrorCode } from '../protocol';
+import { ERRORS, MAX_CLIENT_FRAME_BYTES, TRAINER_API, TRAINER_PAGE_PATH, TRAINER_WS_PATH, WS_JOIN_PARAM, WS_PATH, type ErrorCode } from '../protocol';
 import type { EndReason, SandboxManager } from '../sandbox/manager';
 import type { ServiceFactory } from '../session/context';
 import { learnerKey } from '../sandbox/spec';
@@ -147,7 +147,11 @@ export function createApp({ config, manager, services = [], routes = [], log, we
     const refused = limits.admitSocket(client, Date.now());
     if (refused) return answerRaw(socket, refused);
     socket.once('close', () => limits.socketClosed(client));
-    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token), client));
+    // A code on the socket is a join attempt for the limits (it may hand out a workshop's
+    // session); past them it is ignored and the page gets an ordinary sandbox.
+    const typed = url.searchParams.get(WS_JOIN_PARAM);
+    const joinCode = typed !== null && limits.allowJoin(client, Date.now()) ? typed : undefined;
+    wss.handleUpgrade(request, socket, head, (ws) => hub.connect(ws, learnerKey(token), client, joinCode));
   }
 
   /** Logs an error that escaped a handler, with its request; the process goes on. */

@@ -28,8 +28,8 @@ import { LearnerHub, type PageHooks } from './learner-hub';
 const LIMITS = { STUCK_QUEUED_BYTES: 256 * 1024, STUCK_MS: 500, MAX_QUEUED_BYTES: 4 * 1024 * 1024, CHECK_MS: 50 };
 const servers: WebSocketServer[] = [];
 
-/** A hub on a loopback port; every socket is a new learner unless `keyOf` says whose it is. */
-async function serve(manager: SandboxManager, keyOf = (index: number) => `k${index}`.padEnd(16, '0'), services: ServiceFactory[] = [], pages?: PageHooks) {
+/** A hub on a loopback port; every socket is a new learner unless `keyOf` says whose it is, opened by `joinCode`'s link if given. */
+async function serve(manager: SandboxManager, keyOf = (index: number) => `k${index}`.padEnd(16, '0'), services: ServiceFactory[] = [], pages?: PageHooks, joinCode?: string) {
   const limits = new ClientLimits({ maxSockets: 10, sessionsPerMinute: 100, actionsPerMinute: 2, joinsPerMinute: 2 });
   const hub = new LearnerHub(manager, services, 5, () => undefined, true, limits, LIMITS, pages);
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -43,7 +43,7 @@ async function serve(manager: SandboxManager, keyOf = (index: number) => `k${ind
       if (code) closes.push(code);
       close(code, reason);
     };
-    hub.connect(socket, keyOf(++connections), 'client');
+    hub.connect(socket, keyOf(++connections), 'client', joinCode);
   });
   await new Promise<void>((resolve) => wss.once('listening', resolve));
   return { hub, wss, closes, url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}` };
@@ -275,5 +275,37 @@ it('acquires a participant’s sandbox from their workshop’s reservation, and 
   held = [];
   expect(reset.mock.calls[0]![2]).toEqual({ reservation: 'w1' });
   await expect.poll(states).toEqual(['ready', 'resetting', 'ready']);
+  page.socket.close();
+});
+
+it('asks for the reservation of the join link a page was opened by, and does not trade a session that came from it', async () => {
+  const key = 'j'.repeat(16);
+  let held: Sandbox[] = [];
+  const reset = vi.fn(() => Promise.resolve({ node: 'node1' } as Sandbox));
+  const manager = {
+    ...idleManager(),
+    acquire: () => Promise.resolve({ node: 'node1' } as Sandbox),
+    reset,
+    reservedReady: () => 1,
+    // The session opens without nodes (there is no engine here); the manager holds node1 meanwhile.
+    nodesOf: () => held,
+    reservationOf: () => 'w1',
+  } as unknown as SandboxManager;
+  const asked: Array<[string, string | undefined]> = [];
+  const pages: PageHooks = {
+    admit: () => null,
+    reservation: (learner, joinCode) => (asked.push([learner, joinCode]), joinCode === 'K7QM-4WXT' ? 'w1' : undefined),
+    opened: () => undefined,
+    closed: () => undefined,
+    handle: () => false,
+  };
+  const { hub, url } = await serve(manager, () => key, [], pages, 'K7QM-4WXT');
+  const page = await client(url);
+  await expect.poll(() => page.messages.some((message) => message.type === 'sandbox' && message.state === 'ready')).toBe(true);
+  expect(asked).toEqual([[key, 'K7QM-4WXT']]);
+  held = [{ node: 'node1' } as Sandbox];
+  // Joining next offers the workshop's reservation: the session is already one of it.
+  hub.offerReserved(key, 'w1');
+  expect(reset).not.toHaveBeenCalled();
   page.socket.close();
 });

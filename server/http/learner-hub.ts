@@ -58,8 +58,8 @@ interface Learner {
  */
 export interface PageHooks {
   admit(key: string): ErrorCode | null;
-  /** The reservation (a workshop's) the learner's sandbox may come from. */
-  reservation(key: string): string | undefined;
+  /** The reservation (a workshop's) the learner's sandbox may come from; `joinCode` is a join link's. */
+  reservation(key: string, joinCode?: string): string | undefined;
   opened(key: string): void;
   closed(key: string): void;
   /** Handles the message if it is theirs; `reply` goes to this page. */
@@ -83,8 +83,8 @@ export class LearnerHub {
     private readonly pages: PageHooks = NO_PAGE_HOOKS,
   ) {}
 
-  /** `client` is the socket's remote address, for the per-client limits. */
-  connect(socket: WebSocket, key: string, client: string): void {
+  /** `client` is the socket's remote address, for the per-client limits; `joinCode`, the join link the page was opened by. */
+  connect(socket: WebSocket, key: string, client: string, joinCode?: string): void {
     const learner = this.#learner(key);
     if (learner.socket) close(learner.socket, 'REPLACED');
     learner.socket = socket;
@@ -126,7 +126,7 @@ export class LearnerHub {
     this.pages.opened(key);
     const refused = this.pages.admit(key);
     if (refused) return stopped(socket, refused);
-    const options = { reservation: this.pages.reservation(key) };
+    const options = { reservation: this.pages.reservation(key, joinCode) };
     void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, this.#progress(learner, socket), options));
   }
 
@@ -179,8 +179,10 @@ export class LearnerHub {
   /** The learner joined workshop `tag`: an untouched session of theirs is traded for a ready reserved one, as a reset. */
   offerReserved(key: string, tag: string): void {
     const learner = this.#learners.get(key);
-    const held = learner?.session ? { nodes: this.manager.nodesOf(key).length, commands: learner.session.commandsRun() } : null;
-    if (learner && tradesForReserved(held, this.manager.reservedReady(tag))) this.#reset(key, learner, { reservation: tag });
+    // Opened by the workshop's join link, the session came from its reservation already.
+    if (!learner || this.manager.reservationOf(key) === tag) return;
+    const held = learner.session ? { nodes: this.manager.nodesOf(key).length, commands: learner.session.commandsRun() } : null;
+    if (tradesForReserved(held, this.manager.reservedReady(tag))) this.#reset(key, learner, { reservation: tag });
   }
 
   /** A trainer's extension of the learner's sandbox lifetime: their page drops its warning and learns the new end. */

@@ -39,6 +39,11 @@ import {
 
 export const PROTOCOL_VERSION = 1;
 export const WS_PATH = '/ws';
+/**
+ * The learner socket's query parameter carrying a join link's code: a first-time participant's
+ * sandbox then comes from that workshop's ready sessions rather than being traded at joining.
+ */
+export const WS_JOIN_PARAM = 'join';
 /** The largest control message or terminal frame the server accepts from a browser. */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 

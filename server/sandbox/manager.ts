@@ -63,6 +63,8 @@ interface Session {
   extendedMs: number;
   /** Its page was told the lifetime's end is near (since the last extension). */
   warned: boolean;
+  /** The reservation (a workshop's tag) it was handed over from, if any. */
+  reservation?: string;
 }
 
 /** A whole session started ahead for a reservation: node1..nodeN on a network of its own. */
@@ -281,6 +283,11 @@ export class SandboxManager {
     if (sessions > 0) this.#reservations.set(tag, { sessions, nodes, ready });
     else this.#reservations.delete(tag);
     this.refill();
+  }
+
+  /** The reservation the learner's session was handed over from, if any. */
+  reservationOf(learner: string): string | undefined {
+    return this.#sessions.get(learner)?.reservation;
   }
 
   /** Sessions of `tag`'s reservation ready to be handed over now. */
@@ -531,7 +538,7 @@ export class SandboxManager {
     if (claimed) {
       progress(true);
       try {
-        return this.#open(learner, claimed.network, await this.#handOver(learner, claimed));
+        return this.#open(learner, claimed.network, await this.#handOver(learner, claimed), claimed.tag);
       } catch (error) {
         // The pool or a cold start still serves the learner.
         this.#log(`could not hand over the reserved session ${claimed.id}: ${(error as Error).message}`);
@@ -561,9 +568,9 @@ export class SandboxManager {
   }
 
   /** Makes `nodes` the learner's session, which begins now; its node1. */
-  #open(learner: string, network: string, nodes: Map<string, Sandbox>): Sandbox {
+  #open(learner: string, network: string, nodes: Map<string, Sandbox>, reservation?: string): Sandbox {
     const now = Date.now();
-    this.#sessions.set(learner, { key: learner, network, nodes, lastActive: now, startedAt: now, extendedMs: 0, warned: false });
+    this.#sessions.set(learner, { key: learner, network, nodes, lastActive: now, startedAt: now, extendedMs: 0, warned: false, reservation });
     // Booting the replacement's engine takes a core for seconds: let the learner who just
     // arrived get their shell and first commands first.
     setTimeout(() => this.refill(), REFILL_DELAY_MS).unref();
@@ -770,7 +777,10 @@ export class SandboxManager {
         this.#sessions.set(parsed.learner, session);
       }
       session.nodes.set(parsed.node, sandbox);
-      if (parsed.node === FIRST_NODE) session.startedAt = adoptedStart(info.Created * 1000, now, this.options.maxLifetimeMs);
+      if (parsed.node === FIRST_NODE) {
+        session.startedAt = adoptedStart(info.Created * 1000, now, this.options.maxLifetimeMs);
+        session.reservation = info.Labels[LABELS.reservation];
+      }
     }
     // node1 is the session: nodes left without it (a crash mid-reset) belong to nobody.
     for (const session of [...this.#sessions.values()]) {

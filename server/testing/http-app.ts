@@ -59,6 +59,7 @@ export function idleManager(): SandboxManager {
     counts: { learners: 0 },
     sandboxOf: () => undefined,
     nodesOf: () => [],
+    reservationOf: () => undefined,
     takeEnded: () => undefined,
     endingIn: () => undefined,
     viewerAttached: () => undefined,

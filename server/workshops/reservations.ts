@@ -15,7 +15,10 @@ export interface ReservationInput {
   startsAt: number;
   endsAt: number;
   capacity: number;
-  /** Participants who joined and were not removed: each holds, or had, a session of their own. */
+  /**
+   * Participants who joined and were not removed, and pages opened by the join link that have
+   * not joined yet: each holds, or had, a session of their own.
+   */
   participants: number;
   /** The most nodes any of its lessons needs. */
   nodes: number;

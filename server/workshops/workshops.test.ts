@@ -389,6 +389,32 @@ describe('reserved sessions', () => {
     expect(reserved()).toMatch(/ 3x2$/);
   });
 
+  it('gives a page opened by a join link the workshop’s reservation while it runs and has a place; the place’s session is taken', () => {
+    const { workshops, trainer, workshop, reserved } = reserving();
+    clock += HOUR;
+    vi.advanceTimersByTime(TICK);
+    expect(reserved()).toMatch(/ 3x2$/);
+    const typed = workshop.code.toLowerCase().replace('-', ' ');
+    expect(workshops.reservation('ada', typed)).toBe(workshop.id);
+    expect(reserved()).toMatch(/ 2x2$/);
+    expect(workshops.reservation('zed', 'ZZZZ-ZZZZ')).toBeUndefined();
+    expect(workshops.reservation('zed', 'x'.repeat(10_000))).toBeUndefined();
+    // A page closed before joining gives its place's session back; joining keeps it taken.
+    expect(workshops.reservation('zed', workshop.code)).toBe(workshop.id);
+    expect(reserved()).toMatch(/ 1x2$/);
+    workshops.closed('zed');
+    expect(reserved()).toMatch(/ 2x2$/);
+    join(workshops, 'ada', workshop.code, 'Ada');
+    expect(reserved()).toMatch(/ 2x2$/);
+    for (const [learner, name] of [['bob', 'Bob'], ['cy', 'Cy']]) join(workshops, learner!, workshop.code, name!);
+    expect(reserved()).toMatch(/ 0x2$/);
+    // Full: a fourth page gets an ordinary sandbox (joining will say WORKSHOP_FULL).
+    expect(workshops.reservation('dee', workshop.code)).toBeUndefined();
+    expect(workshops.reservation('ada', 'ZZZZ-ZZZZ')).toBe(workshop.id);
+    workshops.trainerMessage(trainer, { type: 'workshop-state', workshopId: workshop.id, state: 'paused' });
+    expect(workshops.reservation('dee', workshop.code)).toBeUndefined();
+  });
+
   it('drops the reservation while paused, and when the workshop ends, extended or not', () => {
     const { workshops, links, trainer, workshop, reserved } = reserving();
     clock += HOUR;

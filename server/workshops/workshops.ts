@@ -106,6 +106,8 @@ interface Participation {
 export class Workshops {
   readonly #live = new Map<string, Live>();
   readonly #byLearner = new Map<string, Participation>();
+  /** Pages opened by a workshop's join link, given a sandbox, not joined yet: each holds a place's session. */
+  readonly #arriving = new Map<string, Live>();
   readonly #trainers = new Map<TrainerSink, Trainer>();
   readonly #takeovers = new Map<string, TakeoverState>();
   #links: LearnerLinks | undefined;
@@ -137,9 +139,19 @@ export class Workshops {
 
   // ---- the participant's side -----------------------------------------------------------------
 
-  /** The reservation a participant's sandbox may come from: their workshop's. */
-  reservation(learner: string): string | undefined {
-    return this.#byLearner.get(learner)?.live.record.id;
+  /**
+   * The reservation a participant's sandbox may come from: their workshop's; for a page opened
+   * by a join link, that workshop's while it runs and has a place (joining comes next).
+   */
+  reservation(learner: string, joinCode?: string): string | undefined {
+    const mine = this.#byLearner.get(learner)?.live.record.id;
+    if (mine || joinCode === undefined) return mine;
+    const live = this.#byCode(joinCode);
+    if (!live || live.record.state !== 'running' || this.#present(live).length >= live.record.capacity) return undefined;
+    // The session this page takes is one fewer to keep started ahead (the page joins next).
+    this.#arriving.set(learner, live);
+    this.#reserve(live);
+    return live.record.id;
   }
 
   /** Whether the learner may have a sandbox now: not while their workshop is paused. */
@@ -156,6 +168,8 @@ export class Workshops {
   }
 
   closed(learner: string): void {
+    const arriving = this.#arriving.get(learner);
+    if (arriving && this.#arriving.delete(learner)) this.#reserve(arriving);
     const found = this.#byLearner.get(learner);
     if (!found) return;
     found.live.model.setConnected(found.participant.id, false);
@@ -331,8 +345,7 @@ export class Workshops {
   }
 
   #join(learner: string, typed: string, name: string): ErrorCode | null {
-    const code = normalizeJoinCode(typed);
-    const live = code ? [...this.#live.values()].find((candidate) => candidate.record.code === code) : undefined;
+    const live = this.#byCode(typed);
     if (!live || live.record.state === 'ended') return 'WORKSHOP_NOT_FOUND';
     const mine = [...live.participants.values()].find((participant) => participant.learner === learner);
     if (mine?.removed) return 'WORKSHOP_REMOVED';
@@ -346,6 +359,7 @@ export class Workshops {
     }
     const found = { live, participant };
     this.#byLearner.set(learner, found);
+    this.#arriving.delete(learner);
     live.model.setConnected(participant.id, this.#links?.isOpen(learner) ?? false);
     this.#tellParticipant(found, true);
     this.#sendWorkshops();
@@ -354,6 +368,11 @@ export class Workshops {
     else this.#links?.offerReserved(learner, live.record.id);
     this.#reserve(live);
     return null;
+  }
+
+  #byCode(typed: string): Live | undefined {
+    const code = normalizeJoinCode(typed);
+    return code ? [...this.#live.values()].find((candidate) => candidate.record.code === code) : undefined;
   }
 
   #act({ live, participant }: Participation, action: ParticipantAction): void {
@@ -457,7 +476,8 @@ export class Workshops {
   #reserve(live: Live): void {
     const courses = this.#courses().get(ORIGINAL_LOCALE)!;
     const nodes = Math.max(1, ...live.record.lessons.map((id) => courses.get(id)?.nodes ?? 1));
-    const plan = planReservation({ ...live.record, participants: this.#present(live).length, nodes }, this.now());
+    const arriving = [...this.#arriving.values()].filter((candidate) => candidate === live).length;
+    const plan = planReservation({ ...live.record, participants: this.#present(live).length + arriving, nodes }, this.now());
     this.reservations.reserve(plan.tag, plan.sessions, plan.nodes);
   }
 

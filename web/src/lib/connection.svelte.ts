@@ -8,6 +8,7 @@ import {
   encodeTerminalFrame,
   MAX_CLIENT_FRAME_BYTES,
   parseServerMessage,
+  WS_JOIN_PARAM,
   WS_PATH,
   type ClientMessage,
   type ErrorCode,
@@ -40,15 +41,18 @@ export interface TerminalSink {
 
 export type ShellState = 'attached' | 'exited' | 'restarting';
 
-function defaultUrl(): string {
+/** The learner socket; a join link's code lets a first-time participant's sandbox come from the workshop's reserved ones. */
+export function learnerSocketUrl(joinCode?: string): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}${WS_PATH}`;
+  const query = joinCode === undefined ? '' : `?${new URLSearchParams({ [WS_JOIN_PARAM]: joinCode })}`;
+  return `${scheme}//${location.host}${WS_PATH}${query}`;
 }
 
 export interface ConnectionOptions {
   /** The page's language, told to the server after each welcome. */
   locale: () => Locale;
-  url?: string;
+  /** Asked at each (re)connection: a join link's code goes with the first one only, as the page leaves `/join/` once joined. */
+  url?: () => string;
 }
 
 export class Connection {
@@ -70,7 +74,7 @@ export class Connection {
   /** The most nodes the session may hold; undefined until the server lists the nodes. */
   maxNodes = $state<number | undefined>();
 
-  #url: string;
+  #url: () => string;
   #locale: () => Locale;
   #socket: WebSocket | undefined;
   #attempt = 0;
@@ -85,7 +89,7 @@ export class Connection {
     if (this.#timer !== undefined) this.#open();
   };
 
-  constructor({ locale, url = defaultUrl() }: ConnectionOptions) {
+  constructor({ locale, url = () => learnerSocketUrl() }: ConnectionOptions) {
     this.#url = url;
     this.#locale = locale;
   }
@@ -186,7 +190,7 @@ export class Connection {
     this.#drop(1000);
     this.stopScreen = undefined;
 
-    const socket = new WebSocket(this.#url);
+    const socket = new WebSocket(this.#url());
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;
     socket.onopen = () => {
