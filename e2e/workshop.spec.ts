@@ -121,7 +121,7 @@ async function type(page: Page, text: string): Promise<void> {
 test('a page opened by the join link gets a session started ahead for the workshop, walled in like any sandbox', async ({ browser }) => {
   test.setTimeout(300_000);
   const trainer = await openTrainer(browser);
-  const code = await createWorkshop(trainer, 'Ready ahead', [FIRST]);
+  const code = await createWorkshop(trainer, 'Ready Ahead', [FIRST]);
   const workshopId = (await trainer.getByTestId('dashboard').getAttribute('data-workshop'))!;
   const { docker } = await connectEngine(loadConfig().engine);
   const nodes = async () =>
