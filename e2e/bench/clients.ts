@@ -152,3 +152,14 @@ export async function sampleServer(url: string, pid: number, until: AbortSignal,
     await sleep(SAMPLE_EVERY_MS, undefined, { signal: until }).catch(() => undefined);
   }
 }
+
+/** Polls `/api/health` until its `sandboxes[count]` reaches `atLeast`; throws after `timeoutMs`. */
+export async function waitForSandboxes(url: string, count: 'pooled' | 'reserved', atLeast: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { sandboxes: Record<typeof count, number> };
+    if (health.sandboxes[count] >= atLeast) return;
+    await sleep(100);
+  }
+  throw new Error(`${count} sandboxes did not reach ${atLeast} within ${timeoutMs / 1000} s`);
+}

@@ -15,6 +15,7 @@ import { execInSandbox } from '../../server/session/sandbox-exec';
 import { ensureWebBuild } from '../../server/setup/web-build';
 import { removeInstance } from '../support/global-setup';
 import { startSlipway, type RunningSlipway } from '../support/server';
+import { waitForSandboxes } from './clients';
 import { detachedShellCost } from './detached-shells';
 import { execEcho, execPrompt, execThroughput, headlessParse } from './diagnose';
 import { startSession, type SessionStart } from './nodes';
@@ -417,15 +418,7 @@ async function sandboxMemory(container: Docker.Container) {
   return { usageMinusCacheMiB: mib(usage - cache), usageMiB: mib(usage), anonMiB: mib(detail.anon ?? detail.rss ?? 0), fileMiB: mib(detail.file ?? detail.cache ?? 0) };
 }
 
-async function waitForPool(url: string, pooled: number): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    const health = (await (await fetch(`${url}/api/health`)).json()) as { sandboxes: { pooled: number } };
-    if (health.sandboxes.pooled >= pooled) return;
-    await sleep(100);
-  }
-  throw new Error(`the pool did not reach ${pooled} within 180 s`);
-}
+const waitForPool = (url: string, pooled: number) => waitForSandboxes(url, 'pooled', pooled, 180_000);
 
 function learnerContainers(docker: Docker) {
   return docker

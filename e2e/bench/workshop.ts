@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { memoryReserve } from '../../server/config';
 import { NEAR_FULL } from '../../server/sandbox/policy';
 import { TRAINER_WS_PATH, parseTrainerServerMessage, type DashboardRow, type ServerMessage, type TrainerClientMessage, type TrainerServerMessage } from '../../server/protocol';
-import { Errors, Learner, PROMPT, nextMessage, sampleServer } from './clients';
+import { Errors, Learner, PROMPT, nextMessage, sampleServer, waitForSandboxes } from './clients';
 import { VIEWPORT } from './page';
 import { round, summarize, summarizeSamples } from './stats';
 import { chromiumPids, cpuSeconds } from './system';
@@ -192,17 +192,6 @@ async function idleMiB(docker: Docker, id: string): Promise<number> {
   return (usage - (detail.inactive_file ?? detail.total_inactive_file ?? 0)) / 1024 ** 2;
 }
 
-/** Polls the server's health until `sessions` sessions wait, started ahead; ms since `since`. */
-async function allReserved(url: string, sessions: number, since: number): Promise<number> {
-  const deadline = since + RESERVED_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    const health = (await (await fetch(`${url}/api/health`)).json()) as { sandboxes: { reserved: number } };
-    if (health.sandboxes.reserved >= sessions) return performance.now() - since;
-    await sleep(500);
-  }
-  throw new Error(`fewer than ${sessions} sessions were started ahead within ${RESERVED_TIMEOUT_MS / 60_000} min`);
-}
-
 export interface CrowdOptions {
   url: string;
   token: string;
@@ -228,7 +217,9 @@ export async function crowd({ url, token, pid, docker, browser, sandboxes, log }
   if (first.type !== 'dashboard') throw new Error('no dashboard after workshop-create');
   const { code, id: workshopId } = first.workshop;
   log(`crowd: starting ${learners} sessions ahead`);
-  const reservedMs = await allReserved(url, learners, performance.now());
+  const reserving = performance.now();
+  await waitForSandboxes(url, 'reserved', learners, RESERVED_TIMEOUT_MS);
+  const reservedMs = performance.now() - reserving;
   log(`crowd: ${learners} sessions ready ahead after ${round(reservedMs / 1000, 1)} s`);
   const dashboard = await dashboardPage(browser, url, token, code);
 
