@@ -31,11 +31,26 @@ export interface OpenSteps {
   prompt: number;
 }
 
+/** The page's own clock (Navigation Timing, ms from the navigation's start), so no Playwright hop is in it. */
+export interface PageTimes {
+  /** The HTML has arrived. */
+  htmlMs: number;
+  /**
+   * DOMContentLoaded handled: the app's module scripts ran (they are deferred), so the app is
+   * mounted, drawn once and answers input; the terminal waits only for its sandbox.
+   */
+  interactiveMs: number;
+  /** The first text or image painted. */
+  firstContentfulPaintMs: number | undefined;
+  /** What came over the wire until then, HTML, scripts and styles, compressed as sent. */
+  transferredKB: number;
+}
+
 /**
  * Opens the app in a new browser context and times `goto` until the prompt shows; the steps
  * on the way are seen from the WebSocket's frames (through Playwright, so a little late).
  */
-export async function openTimed(browser: Browser, url: string): Promise<{ ms: number; steps: OpenSteps; context: BrowserContext; page: Page }> {
+export async function openTimed(browser: Browser, url: string): Promise<{ ms: number; steps: OpenSteps; page: Page; context: BrowserContext; times: PageTimes }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   // tsx (esbuild, keepNames) wraps named functions in __name(), which the page lacks.
   await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
@@ -59,7 +74,23 @@ export async function openTimed(browser: Browser, url: string): Promise<{ ms: nu
     { polling: 'raf', timeout: 120_000 },
   );
   const ms = performance.now() - start;
-  return { ms, steps: { ...steps, prompt: Math.round(ms) }, context, page };
+  return { ms, steps: { ...steps, prompt: Math.round(ms) }, context, page, times: await pageTimes(page) };
+}
+
+function pageTimes(page: Page): Promise<PageTimes> {
+  return page.evaluate(() => {
+    const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    const interactiveMs = navigation!.domContentLoadedEventEnd;
+    const early = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) => entry.responseEnd <= interactiveMs);
+    const round = (value: number) => Math.round(value * 10) / 10;
+    return {
+      htmlMs: round(navigation!.responseEnd),
+      interactiveMs: round(interactiveMs),
+      firstContentfulPaintMs: paint ? round(paint.startTime) : undefined,
+      transferredKB: round(early.reduce((sum, entry) => sum + entry.transferSize, navigation!.transferSize) / 1024),
+    };
+  });
 }
 
 /** Which renderer xterm uses in this browser (WebGL draws into a canvas). */
