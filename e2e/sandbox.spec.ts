@@ -1,7 +1,13 @@
 /**
  * The foundation, end to end: a real sandbox per learner in a real browser terminal.
  */
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../server/config';
+import { connectEngine } from '../server/engine/connect';
+import { LABELS } from '../server/sandbox/spec';
 import { expect, test } from './support/fixtures';
+import { E2E_INSTANCE, removeInstance } from './support/global-setup';
+import { startSlipway } from './support/server';
 import { openSandbox, run, screenText, waitForScreen } from './support/terminal';
 
 test('a learner gets a prompt, runs hello-world offline, and keeps the shell across a refresh', async ({ slipway, newLearner }) => {
@@ -122,3 +128,50 @@ test('a dockerd that dies is started again, one stopped on purpose stays stopped
   expect(stopped).toContain('restarts=1');
   await run(page, 'clear; systemctl start docker && docker info --format "engine={{.Name}}"', 'engine=node1', 60_000);
 });
+
+test('a page handed a pooled sandbox gets the shell started in it ahead, and commands in it are checked', async ({ newLearner }) => {
+  const instance = `${E2E_INSTANCE}-warm`;
+  const { docker } = await connectEngine(loadConfig().engine);
+  await removeInstance(docker, instance);
+  const server = await startSlipway({ SLIPWAY_INSTANCE: instance, SLIPWAY_POOL_SIZE: '1' });
+  try {
+    // From the host: the pooled sandbox's processes, and which of them is a shell started for
+    // a learner (its environment carries the shell-integration secret).
+    const parked = async () => {
+      const [pooled] = await docker.listContainers({ filters: { label: [`${LABELS.instance}=${instance}`], name: ['slipway-pool-'] } });
+      if (!pooled) return undefined;
+      const { Processes } = (await docker.getContainer(pooled.Id).top({ ps_args: '-o pid' })) as { Processes: string[][] | null };
+      const shells = (Processes ?? []).map(([pid]) => pid!).filter((pid) => environment(pid).some((entry) => entry.startsWith('SLIPWAY_NONCE=')));
+      return shells.length === 1 ? { container: pooled.Id, pidInSandbox: namespacedPid(shells[0]!) } : undefined;
+    };
+    await expect.poll(parked, { timeout: 120_000 }).toBeDefined();
+    const ahead = (await parked())!;
+
+    const page = await (await newLearner()).newPage();
+    await openSandbox(page, server.url);
+    await run(page, 'clear; echo "shell-pid=$$"', /shell-pid=\d+/);
+    expect(/shell-pid=(\d+)/.exec(await screenText(page))![1]).toBe(ahead.pidInSandbox);
+    const mine = await docker.listContainers({ filters: { label: [`${LABELS.instance}=${instance}`], name: ['slipway-l-'] } });
+    expect(mine.map((info) => info.Id)).toEqual([ahead.container]);
+    // Its reports carry the secret it was started with: the diff line names what the command made.
+    await run(page, 'docker run -d --name warm-check busybox sleep 600', undefined, 90_000);
+    await expect(page.getByTestId('command-diff')).toContainText('+ container warm-check', { timeout: 30_000 });
+  } finally {
+    await server.stop();
+    await removeInstance(docker, instance);
+  }
+});
+
+/** A host process's environment (the host's root reads any). */
+function environment(pid: string): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+/** A host process's pid in its own (the sandbox's) pid namespace: the last of its NSpid line. */
+function namespacedPid(pid: string): string | undefined {
+  return /^NSpid:\s+(.+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).pop();
+}

@@ -18,6 +18,7 @@ import { ensureImages } from './images';
 import { detectMachineFeatures } from './engine/kernel-features';
 import { sandboxEngineOptions } from './sandbox/engine-options';
 import { SandboxManager } from './sandbox/manager';
+import { parkNodeShell } from './terminal/node-shell';
 import { createLog } from './log';
 import { dashboardLink, loadTrainerToken } from './http/trainer-auth';
 import { observeLessons, reportCommands } from './workshops/session-feature';
@@ -57,6 +58,7 @@ export async function startServer(config: Config, prepared: Prepared, say: (line
     reclaimGraceMs: config.reclaimGraceMs,
     ...sandboxEngineOptions(prepared.engine, config.instance, config.sandbox, log),
     memoryAvailable: () => memoryAllowsAnotherSandbox(),
+    parkShell: parkNodeShell,
     log,
     onEnded: (learner, reason) => app.ended(learner, reason),
     onEnding: (learner, inMs) => app.ending(learner, inMs),

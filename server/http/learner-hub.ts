@@ -249,7 +249,11 @@ export class LearnerHub {
           learner: key,
           // A restarted Slipway adopts every node of the session, not only the one acquired.
           nodes: this.manager.nodesOf(key),
-          provider: { add: (node) => this.manager.addNode(key, node), remove: (node) => this.manager.removeNode(key, node) },
+          provider: {
+            add: (node) => this.manager.addNode(key, node),
+            remove: (node) => this.manager.removeNode(key, node),
+            takeShell: (sandbox) => this.manager.takeShell(sandbox),
+          },
           maxNodes: this.maxNodes,
           size: learner.size,
           services: this.services,

@@ -7,6 +7,7 @@
 import type Docker from 'dockerode';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeDocker } from '../testing/fake-docker';
+import type { TerminalProcess } from '../terminal/terminal-process';
 import { SandboxManager, type SandboxManagerOptions } from './manager';
 import { LIFETIME_WARNING_MS } from './policy';
 import { learnerContainerName, reservedContainerName } from './spec';
@@ -330,5 +331,47 @@ describe('reserved sessions', () => {
     expect(engine.names()).toEqual([reserved('0000000001', 'node1'), reserved('0000000001', 'node2')]);
     await manager.acquire(key('a'), undefined, { reservation: 'w1' });
     expect(engine.names()).toEqual([node1('a'), learnerContainerName(key('a'), 'node2')]);
+  });
+});
+
+describe('shells started ahead', () => {
+  /** A parked shell per sandbox, by container id, recording whether it was released. */
+  function parking() {
+    const shells = new Map<string, { nonce: string; disposed: boolean }>();
+    const parkShell = (container: Docker.Container) => {
+      const shell = { nonce: `nonce-${shells.size}`, disposed: false };
+      shells.set(container.id, shell);
+      const process = { dispose: () => void (shell.disposed = true) } as unknown as TerminalProcess;
+      return { nonce: shell.nonce, process: Promise.resolve(process), ended: () => false };
+    };
+    return { shells, parkShell };
+  }
+
+  it('starts one in every sandbox; the session taking a sandbox takes its shell, once', async () => {
+    const { shells, parkShell } = parking();
+    start({ poolSize: 1, parkShell });
+    await manager.start();
+    await vi.waitFor(() => expect(manager.counts.pooled).toBe(1));
+    const node = await manager.acquire(key('a'));
+    expect(shells.get(node.id)).toBeDefined();
+
+    expect(manager.takeShell(node)?.nonce).toBe(shells.get(node.id)!.nonce);
+    expect(manager.takeShell(node)).toBeUndefined();
+    await manager.release(key('a'));
+    // The taker owns it: releasing the sandbox leaves it to them.
+    expect(shells.get(node.id)!.disposed).toBe(false);
+  });
+
+  it('ends the shell of a sandbox removed before anyone took it, and every waiting one at close', async () => {
+    const { shells, parkShell } = parking();
+    start({ parkShell });
+    await manager.start();
+    const node = await manager.acquire(key('a'));
+    await manager.release(key('a'));
+    await vi.waitFor(() => expect(shells.get(node.id)!.disposed).toBe(true));
+
+    const second = await manager.acquire(key('b'));
+    await manager.close();
+    await vi.waitFor(() => expect(shells.get(second.id)!.disposed).toBe(true));
   });
 });

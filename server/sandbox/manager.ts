@@ -7,6 +7,7 @@
  */
 import type Docker from 'dockerode';
 import { FIRST_NODE, SlipwayError, nodeIndex, nodeName, type ErrorCode } from '../protocol';
+import type { ParkedShell } from '../terminal/node-shell';
 import type { CgroupDelegation } from './cgroups';
 import {
   adoptedStart,
@@ -138,6 +139,8 @@ export interface SandboxManagerOptions {
   /** Called once when a session's lifetime ends in `inMs`, so its page can say so. */
   onEnding?: (learner: string, inMs: number) => void;
   extensions?: ExtensionLedger;
+  /** Starts the learner's shell in a sandbox as soon as it runs, for the session that takes it (`takeShell`). */
+  parkShell?: (container: Docker.Container) => ParkedShell;
 }
 
 const REFILL_DELAY_MS = 3000;
@@ -159,6 +162,8 @@ export class SandboxManager {
   readonly #viewers = new Map<string, number>();
   /** Pre-started sessions by tag. */
   readonly #reservations = new Map<string, Reservation>();
+  /** Shells started ahead, by container id, until a session takes them or the sandbox goes. */
+  readonly #parkedShells = new Map<string, ParkedShell>();
   #starting = 0;
   #poolStarting = 0;
   /** Nodes of the reserved session being started (one session at a time). */
@@ -208,6 +213,15 @@ export class SandboxManager {
     this.#closed = true;
     if (this.#reaper) clearInterval(this.#reaper);
     await this.#refilling;
+    // An adopted sandbox gets a fresh shell; these would live on in it, unread.
+    for (const id of [...this.#parkedShells.keys()]) this.#releaseShell(id);
+  }
+
+  /** The shell started ahead in `sandbox`, once: from then on the taker owns it. */
+  takeShell(sandbox: Sandbox): ParkedShell | undefined {
+    const shell = this.#parkedShells.get(sandbox.id);
+    this.#parkedShells.delete(sandbox.id);
+    return shell;
   }
 
   /** One node of the learner's session. */
@@ -692,6 +706,7 @@ export class SandboxManager {
         await container.remove({ force: true, v: true }).catch(() => undefined);
         throw error;
       }
+      if (this.options.parkShell) this.#parkedShells.set(container.id, this.options.parkShell(container));
       return { id: container.id, name, node, network, container, cgroupId };
     } catch (error) {
       if (cgroupId) await this.options.cgroups!.release(cgroupId);
@@ -716,8 +731,15 @@ export class SandboxManager {
     await sandbox.container.remove({ force: true, v: true }).catch((error: Error) => {
       this.#log(`could not remove ${sandbox.name}: ${error.message}`);
     });
+    this.#releaseShell(sandbox.id);
     if (sandbox.cgroupId) await this.options.cgroups?.release(sandbox.cgroupId);
     if (sandbox.node === FIRST_NODE) this.options.extensions?.forget(sandbox.id);
+  }
+
+  #releaseShell(containerId: string): void {
+    const shell = this.#parkedShells.get(containerId);
+    this.#parkedShells.delete(containerId);
+    shell?.process.then((process) => process.dispose(), () => undefined);
   }
 
   async #removeNetwork(name: string): Promise<void> {

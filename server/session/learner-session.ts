@@ -4,7 +4,6 @@
  * state, and the features built on them. It outlives page connections: a page attaches and
  * detaches; reset, expiry and shutdown dispose it.
  */
-import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { OSC_SHELL_INTEGRATION, ShellIntegrationParser, type CommandRecord } from '../checks/shell-integration';
 import type { Disposable } from '../common/disposable';
@@ -30,7 +29,7 @@ import {
 } from '../protocol';
 import { nextNodeName } from '../sandbox/policy';
 import type { Sandbox } from '../sandbox/manager';
-import { openDockerShell } from '../terminal/docker-shell';
+import { newShellNonce, startNodeShell, type ParkedShell } from '../terminal/node-shell';
 import { TerminalChannel, type TerminalSize, type Viewer } from '../terminal/terminal-channel';
 import type { ServiceFactory, SessionContext, SessionNode, SessionService } from './context';
 import { innerEngine, sandboxAddress } from './inner-engine';
@@ -43,6 +42,8 @@ const MAX_HISTORY = 500;
 export interface NodeProvider {
   add(name: string): Promise<Sandbox>;
   remove(name: string): Promise<void>;
+  /** The shell started ahead in a node, which the session then owns. */
+  takeShell?(sandbox: Sandbox): ParkedShell | undefined;
 }
 
 export interface LearnerSessionOptions {
@@ -330,21 +331,24 @@ export class LearnerSession {
   }
 
   #openShell(node: SessionNode): TerminalChannel {
-    // The shell-integration script signs every report with this secret, so text a learner
-    // prints cannot forge a command result.
-    const nonce = randomBytes(18).toString('base64url');
+    let parked = this.#options.provider.takeShell?.(node.sandbox);
+    // Restarts start their shells with the same secret as the first.
+    const nonce = parked?.nonce ?? newShellNonce();
     const terminal = new TerminalChannel({
       channel: nodeChannel(node.name),
       node: node.name,
       size: this.#size,
-      openShell: (shellSize) =>
-        openDockerShell(node.sandbox.container, {
-          ...shellSize,
-          // Interactive, not login: ~/.bashrc has everything, and skipping /etc/profile
-          // brings the first prompt about 0.1 s sooner.
-          cmd: ['bash', '-i'],
-          env: [`SLIPWAY_NONCE=${nonce}`],
-        }),
+      openShell: async (shellSize) => {
+        const ahead = parked;
+        parked = undefined;
+        const process = await ahead?.process.catch(() => undefined);
+        if (process && !ahead!.ended()) {
+          void process.resize(shellSize.cols, shellSize.rows).catch(() => undefined);
+          return process;
+        }
+        process?.dispose();
+        return startNodeShell(node.sandbox.container, shellSize, nonce);
+      },
       log: this.#options.log,
       waitForPrompt: true,
       skippedNote: (bytes) => translator(this.#locale)('terminal.skippedAfterInterrupt', { size: formatSize(bytes) }),
