@@ -1,16 +1,14 @@
 /**
- * Every connected learner: their WebSocket, their sandbox's terminals, and the routing of
- * messages between them. A learner has at most one live socket; a newer one (a refresh, a
- * second tab) replaces the older. Terminals outlive sockets, so a reconnect finds the same
- * shell and its screen.
+ * Every connected learner (a `Learner` each, which owns their page and session) and the
+ * routing of messages between their page, their session and the sandbox manager. A learner
+ * has at most one live socket; a newer one (a refresh, a second tab) replaces the older.
+ * Terminals outlive sockets, so a reconnect finds the same shell and its screen.
  */
 import type { WebSocket } from 'ws';
 import type { Disposable } from '../common/disposable';
-import { translator } from '../common/i18n';
 import {
   ERRORS,
   FIRST_NODE,
-  ORIGINAL_LOCALE,
   PROTOCOL_VERSION,
   decodeTerminalFrame,
   errorCodeOf,
@@ -21,7 +19,6 @@ import {
   type ClientMessage,
   type ErrorCode,
   type ExplorerUpdate,
-  type Locale,
   type ServerMessage,
 } from '../protocol';
 import type { AcquireOptions, EndReason, Sandbox, SandboxManager, SandboxProgress } from '../sandbox/manager';
@@ -31,26 +28,8 @@ import { LearnerSession } from '../session/learner-session';
 import type { Log } from '../log';
 import type { Viewer } from '../terminal/terminal-channel';
 import type { ClientLimits } from './client-limits';
-import { SOCKET_QUEUE, StuckWatch, closeTooSlow, type SocketQueueLimits } from './stuck-socket';
-
-const DEFAULT_SIZE = { cols: 100, rows: 30 };
-
-/** What the page was last told while its sandbox is on the way, worded again when the learner switches language. */
-interface Starting {
-  state: 'starting' | 'resetting';
-  text: 'sandbox.warm' | 'sandbox.cold' | 'sandbox.resetting';
-  warm?: boolean;
-}
-
-interface Learner {
-  socket: WebSocket | null;
-  viewer: Viewer | null;
-  session: LearnerSession | null;
-  size: { cols: number; rows: number };
-  /** The learner's language: from the page's `locale` message (or a `lesson-select`'s); English until it comes. */
-  locale: Locale;
-  starting: Starting | null;
-}
+import { Learner, close, send } from './learner';
+import { SOCKET_QUEUE, type SocketQueueLimits } from './stuck-socket';
 
 /**
  * What a page's arrival, departure and messages mean beyond its own session: the workshops
@@ -86,17 +65,7 @@ export class LearnerHub {
   /** `client` is the socket's remote address, for the per-client limits; `joinCode`, the join link the page was opened by. */
   connect(socket: WebSocket, key: string, client: string, joinCode?: string): void {
     const learner = this.#learner(key);
-    if (learner.socket) close(learner.socket, 'REPLACED');
-    learner.socket = socket;
-    const viewer = socketViewer(socket, this.queueLimits);
-    learner.viewer = viewer;
-    const watch = new StuckWatch(this.queueLimits);
-    const watching = setInterval(() => {
-      if (!watch.stuck(socket.bufferedAmount, Date.now())) return;
-      this.log(`closing a page that stopped reading (${socket.bufferedAmount} bytes queued)`, { learner: key.slice(0, 8), level: 'warn' });
-      closeTooSlow(socket, this.queueLimits);
-    }, this.queueLimits.CHECK_MS);
-    watching.unref();
+    const viewer = learner.attach(socket);
     this.manager.viewerAttached(key);
     send(socket, { type: 'welcome', protocol: PROTOCOL_VERSION, learner: key.slice(0, 8), isolated: this.isolated });
 
@@ -109,43 +78,36 @@ export class LearnerHub {
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
-      clearInterval(watching);
       this.manager.viewerDetached(key);
-      if (learner.socket !== socket) return;
-      learner.socket = null;
-      learner.viewer = null;
-      learner.session?.detach(viewer);
-      this.pages.closed(key);
+      if (learner.detach(socket)) this.pages.closed(key);
     });
 
     // A session released while the page was closed: reclaimed ones get a new sandbox at once
     // (the learner did nothing wrong), the others a stop screen saying why.
     const ended = this.manager.takeEnded(key);
-    if (ended === 'SANDBOX_RECLAIMED') send(socket, { type: 'notice', code: ended, message: ERRORS[ended].message });
-    else if (ended) return stopped(socket, ended);
+    if (ended === 'SANDBOX_RECLAIMED') learner.send({ type: 'notice', code: ended, message: ERRORS[ended].message });
+    else if (ended) return learner.stop(ended);
     this.pages.opened(key);
     const refused = this.pages.admit(key);
-    if (refused) return stopped(socket, refused);
+    if (refused) return learner.stop(refused);
     const options = { reservation: this.pages.reservation(key, joinCode) };
-    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, this.#progress(learner, socket), options));
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.acquire(key, this.#progress(learner), options));
   }
 
   /** The learner's session was released unasked: close their terminals and tell their page. */
   ended(key: string, reason: EndReason): void {
     const learner = this.#learners.get(key);
     if (!learner) return;
-    this.#disposeSession(learner);
     this.#learners.delete(key);
-    if (!learner.socket) return;
     // Told now, so the next connection gets a fresh sandbox rather than the notice again.
-    this.manager.takeEnded(key);
-    stopped(learner.socket, reason);
+    if (learner.socket) this.manager.takeEnded(key);
+    learner.release();
+    learner.stop(reason);
   }
 
   /** The learner's session reaches its lifetime in `inMs`: their page says so. */
   ending(key: string, inMs: number): void {
-    const socket = this.#learners.get(key)?.socket;
-    if (socket) send(socket, { type: 'session-ending', inMs });
+    this.#learners.get(key)?.send({ type: 'session-ending', inMs });
   }
 
   // ---- what the workshops reach (LearnerLinks) ----
@@ -200,25 +162,24 @@ export class LearnerHub {
   end(key: string, code: ErrorCode): void {
     const learner = this.#learners.get(key);
     if (learner) {
-      this.#disposeSession(learner);
       this.#learners.delete(key);
-      if (learner.socket) stopped(learner.socket, code);
+      learner.release();
+      learner.stop(code);
     }
     this.manager.release(key).catch((error: Error) => this.log(`releasing a sandbox: ${error.message}`, { learner: key.slice(0, 8), level: 'warn' }));
   }
 
   closeAll(code: ErrorCode): void {
-    for (const learner of this.#learners.values()) {
-      if (learner.socket) close(learner.socket, code);
-      this.#disposeSession(learner);
-    }
+    for (const learner of this.#learners.values()) learner.release(code);
     this.#learners.clear();
   }
 
   #learner(key: string): Learner {
     let learner = this.#learners.get(key);
     if (!learner) {
-      learner = { socket: null, viewer: null, session: null, size: { ...DEFAULT_SIZE }, locale: ORIGINAL_LOCALE, starting: null };
+      learner = new Learner(key, this.queueLimits, (queued) =>
+        this.log(`closing a page that stopped reading (${queued} bytes queued)`, { learner: key.slice(0, 8), level: 'warn' }),
+      );
       this.#learners.set(key, learner);
     }
     return learner;
@@ -236,13 +197,13 @@ export class LearnerHub {
       sandbox = await obtain();
     } catch (error) {
       const code = errorCodeOf(error);
-      learner.starting = null;
+      learner.setStarting(null);
       this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
       send(socket, { type: 'sandbox', state: code === 'SANDBOX_LIMIT_REACHED' ? 'full' : 'failed', detail: ERRORS[code].message, reason: code });
       close(socket, code);
       return;
     }
-    if (learner.socket !== socket) return;
+    if (!learner.shows(socket)) return;
     if (!learner.session) {
       try {
         const session = await LearnerSession.open({
@@ -260,18 +221,17 @@ export class LearnerHub {
           locale: learner.locale,
           log: (line) => this.log(line, { learner: key.slice(0, 8) }),
         });
-        if (learner.session || learner.socket !== socket) session.dispose();
-        else learner.session = session;
+        if (!learner.adopt(session, socket)) session.dispose();
       } catch (error) {
         this.log((error as Error).message, { learner: key.slice(0, 8), level: 'warn' });
-        learner.starting = null;
+        learner.setStarting(null);
         send(socket, { type: 'sandbox', state: 'failed', detail: ERRORS.SANDBOX_FAILED.message, reason: 'SANDBOX_FAILED' });
         close(socket, 'SANDBOX_FAILED');
         return;
       }
     }
-    if (learner.socket !== socket || !learner.session) return;
-    learner.starting = null;
+    if (!learner.shows(socket) || !learner.session) return;
+    learner.setStarting(null);
     send(socket, { type: 'sandbox', state: 'ready' });
     // A page opened within the last minutes of the session's lifetime is warned too.
     const inMs = this.manager.endingIn(key, Date.now());
@@ -311,10 +271,10 @@ export class LearnerHub {
   /** The terminal, sandbox and language messages; the rest belong to the session's features. */
   #handleOwn(key: string, learner: Learner, viewer: Viewer, message: ClientMessage): boolean {
     // The lessons feature takes it on, in this language.
-    if (message.type === 'lesson-select' && message.locale) this.#setLocale(learner, message.locale);
+    if (message.type === 'lesson-select' && message.locale) learner.setLocale(message.locale);
     switch (message.type) {
       case 'locale':
-        this.#setLocale(learner, message.locale);
+        learner.setLocale(message.locale);
         return true;
       case 'resize':
         if (message.channel === nodeChannel(FIRST_NODE)) learner.size = { cols: message.cols, rows: message.rows };
@@ -343,53 +303,14 @@ export class LearnerHub {
   #reset(key: string, learner: Learner, options?: AcquireOptions): void {
     const { socket, viewer } = learner;
     if (!socket || !viewer) return;
-    this.#disposeSession(learner);
-    this.#sendStarting(learner, socket, { state: 'resetting', text: 'sandbox.resetting' });
-    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, this.#progress(learner, socket), options));
+    learner.disposeSession();
+    learner.setStarting({ state: 'resetting', text: 'sandbox.resetting' });
+    void this.#attachSandbox(key, learner, socket, viewer, () => this.manager.reset(key, this.#progress(learner), options));
   }
 
-  /** From now on the server words everything for this learner in `locale`, and says again what it words. */
-  #setLocale(learner: Learner, locale: Locale): void {
-    if (learner.locale === locale) return;
-    learner.locale = locale;
-    learner.session?.setLocale(locale);
-    if (learner.starting && learner.socket) this.#sendStarting(learner, learner.socket, learner.starting);
+  #progress(learner: Learner): SandboxProgress {
+    return (warm) => learner.setStarting({ state: 'starting', text: warm ? 'sandbox.warm' : 'sandbox.cold', warm });
   }
-
-  #progress(learner: Learner, socket: WebSocket): SandboxProgress {
-    return (warm) => this.#sendStarting(learner, socket, { state: 'starting', text: warm ? 'sandbox.warm' : 'sandbox.cold', warm });
-  }
-
-  #sendStarting(learner: Learner, socket: WebSocket, starting: Starting): void {
-    learner.starting = starting;
-    const { state, text, warm } = starting;
-    send(socket, { type: 'sandbox', state, detail: translator(learner.locale)(text), ...(warm !== undefined ? { warm } : {}) });
-  }
-
-  #disposeSession(learner: Learner): void {
-    learner.session?.dispose();
-    learner.session = null;
-  }
-}
-
-function socketViewer(socket: WebSocket, limits: SocketQueueLimits): Viewer {
-  return {
-    sendFrame: (frame) => {
-      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return closeTooSlow(socket, limits);
-      if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true });
-    },
-    sendMessage: (message) => {
-      if (socket.bufferedAmount >= limits.MAX_QUEUED_BYTES) return closeTooSlow(socket, limits);
-      send(socket, message);
-    },
-    close: (code) => close(socket, code),
-  };
-}
-
-/** The page's session ended for `reason`: it shows why, and offers a new sandbox. */
-function stopped(socket: WebSocket, reason: ErrorCode): void {
-  send(socket, { type: 'sandbox', state: 'expired', reason, detail: ERRORS[reason].message });
-  close(socket, reason);
 }
 
 /** A failed node request: the page shows it; the connection stays. */
@@ -399,14 +320,4 @@ function reportError(viewer: Viewer, error: Error): void {
 
 function reject(viewer: Viewer, detail: string): void {
   viewer.sendMessage({ type: 'error', code: 'INVALID_MESSAGE', message: `${ERRORS.INVALID_MESSAGE.message} (${detail})` });
-}
-
-function send(socket: WebSocket, message: ServerMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-}
-
-function close(socket: WebSocket, code: ErrorCode): void {
-  if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
-    socket.close(ERRORS[code].close, code);
-  }
 }
