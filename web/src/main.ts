@@ -1,4 +1,3 @@
-import './lib/zod-config';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { TRAINER_PAGE_PATH } from './lib/protocol';
