@@ -18,6 +18,7 @@ import {
   type ServerMessage,
   type StartAction,
 } from './protocol';
+import { resilientFetch } from './resilient-fetch';
 
 export type Lesson = LessonDetail['lesson'];
 export type StepVerdicts = { stepId: string; verdicts: CheckVerdict[]; complete: boolean };
@@ -164,7 +165,7 @@ export class Lessons {
 
   async #fetch<T>(url: string, schema: { safeParse(data: unknown): { success: true; data: T } | { success: false } }): Promise<T | undefined> {
     try {
-      const response = await fetch(url);
+      const response = await resilientFetch(url);
       const body: unknown = await response.json();
       if (!response.ok) {
         const { error: code, message } = body as { error?: string; message?: string };
