@@ -153,13 +153,16 @@ export async function sampleServer(url: string, pid: number, until: AbortSignal,
   }
 }
 
+/** How often the health is asked while waiting for a count. */
+const HEALTH_POLL_MS = 100;
+
 /** Polls `/api/health` until its `sandboxes[count]` reaches `atLeast`; throws after `timeoutMs`. */
 export async function waitForSandboxes(url: string, count: 'pooled' | 'reserved', atLeast: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const health = (await (await fetch(`${url}/api/health`)).json()) as { sandboxes: Record<typeof count, number> };
     if (health.sandboxes[count] >= atLeast) return;
-    await sleep(100);
+    await sleep(HEALTH_POLL_MS);
   }
   throw new Error(`${count} sandboxes did not reach ${atLeast} within ${timeoutMs / 1000} s`);
 }

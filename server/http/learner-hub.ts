@@ -177,7 +177,7 @@ export class LearnerHub {
   #learner(key: string): Learner {
     let learner = this.#learners.get(key);
     if (!learner) {
-      learner = new Learner(key, this.queueLimits, (queued) =>
+      learner = new Learner(this.queueLimits, (queued) =>
         this.log(`closing a page that stopped reading (${queued} bytes queued)`, { learner: key.slice(0, 8), level: 'warn' }),
       );
       this.#learners.set(key, learner);

@@ -31,7 +31,7 @@ function fakeSession() {
 }
 
 it('a newer page replaces the older, whose closing then is not the learner leaving', async () => {
-  const learner = new Learner('k'.repeat(16), SOCKET_QUEUE, () => undefined);
+  const learner = new Learner(SOCKET_QUEUE, () => undefined);
   const first = await page();
   const firstViewer = learner.attach(first.server);
   const session = fakeSession();
@@ -49,7 +49,7 @@ it('a newer page replaces the older, whose closing then is not the learner leavi
 });
 
 it('release lets go of the session and closes the page with its code', async () => {
-  const learner = new Learner('k'.repeat(16), SOCKET_QUEUE, () => undefined);
+  const learner = new Learner(SOCKET_QUEUE, () => undefined);
   const one = await page();
   learner.attach(one.server);
   const session = fakeSession();
@@ -66,7 +66,7 @@ it('release lets go of the session and closes the page with its code', async () 
 });
 
 it('says again, in the language switched to, what the page was told while its sandbox starts', async () => {
-  const learner = new Learner('k'.repeat(16), SOCKET_QUEUE, () => undefined);
+  const learner = new Learner(SOCKET_QUEUE, () => undefined);
   const one = await page();
   learner.attach(one.server);
   learner.setStarting({ state: 'starting', text: 'sandbox.cold', warm: false });
@@ -87,7 +87,7 @@ it('closes a page that stopped reading as too slow, and says so', async () => {
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
   try {
     const seen: number[] = [];
-    const learner = new Learner('k'.repeat(16), { ...SOCKET_QUEUE, CHECK_MS: 10 }, (queued) => seen.push(queued));
+    const learner = new Learner({ ...SOCKET_QUEUE, CHECK_MS: 10 }, (queued) => seen.push(queued));
     const one = await page();
     learner.attach(one.server);
     Object.defineProperty(one.server, 'bufferedAmount', { get: () => SOCKET_QUEUE.MAX_QUEUED_BYTES });

@@ -37,7 +37,6 @@ export class Learner {
   #starting: Starting | null = null;
 
   constructor(
-    readonly key: string,
     private readonly queueLimits: SocketQueueLimits,
     /** Called as a page is closed for not reading. */
     private readonly onTooSlow: (queuedBytes: number) => void,

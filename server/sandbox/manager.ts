@@ -219,9 +219,7 @@ export class SandboxManager {
 
   /** The shell started ahead in `sandbox`, once: from then on the taker owns it. */
   takeShell(sandbox: Sandbox): ParkedShell | undefined {
-    const shell = this.#parkedShells.get(sandbox.id);
-    this.#parkedShells.delete(sandbox.id);
-    return shell;
+    return this.#unpark(sandbox.id);
   }
 
   /** One node of the learner's session. */
@@ -737,9 +735,13 @@ export class SandboxManager {
   }
 
   #releaseShell(containerId: string): void {
+    this.#unpark(containerId)?.process.then((process) => process.dispose(), () => undefined);
+  }
+
+  #unpark(containerId: string): ParkedShell | undefined {
     const shell = this.#parkedShells.get(containerId);
     this.#parkedShells.delete(containerId);
-    shell?.process.then((process) => process.dispose(), () => undefined);
+    return shell;
   }
 
   async #removeNetwork(name: string): Promise<void> {
