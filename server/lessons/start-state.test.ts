@@ -55,6 +55,8 @@ describe('planStart', () => {
 describe('applyStart', () => {
   const leave = { node: 'node1', kind: 'leave-swarm', description: 'node1: leave its swarm (it is a manager)' } as const;
   const hangUp = () => Promise.reject(new Error('socket hang up'));
+  /** Engines here show what they did at once. */
+  const AT_ONCE = { waitMs: 0, pollMs: 0 };
   let rechecks = 0;
   /** A session node with that engine, whose state counts the membership re-reads asked for. */
   const on = (engine: Docker) => ({ engine, state: { recheck: () => void (rechecks += 1) } }) as unknown as Pick<SessionNode, 'engine' | 'state'>;
@@ -72,7 +74,7 @@ describe('applyStart', () => {
   it('counts a leave whose answer was lost as done when the node is out of the swarm', async () => {
     const node = engine([hangUp], () => 'inactive');
     const before = rechecks;
-    expect(await applyStart([leave], () => on(node), 'en')).toEqual([]);
+    expect(await applyStart([leave], () => on(node), 'en', AT_ONCE)).toEqual([]);
     expect(node.leaves()).toBe(1);
     expect(rechecks).toBe(before + 1);
   });
@@ -80,11 +82,26 @@ describe('applyStart', () => {
   it('tries once more when the node is still in the swarm, and reports a second failure', async () => {
     let left = false;
     const recovers = engine([hangUp, async () => { left = true; }], () => (left ? 'inactive' : 'active'));
-    expect(await applyStart([leave], () => on(recovers), 'en')).toEqual([]);
+    expect(await applyStart([leave], () => on(recovers), 'en', AT_ONCE)).toEqual([]);
     expect(recovers.leaves()).toBe(2);
     const stuck = engine([hangUp, hangUp], () => 'active');
-    expect(await applyStart([leave], () => on(stuck), 'en')).toEqual(['node1: leave its swarm (it is a manager): socket hang up']);
-    expect(await applyStart([leave], () => undefined, 'zh')).toEqual(['node1: leave its swarm (it is a manager)：node1 没有运行']);
+    expect(await applyStart([leave], () => on(stuck), 'en', AT_ONCE)).toEqual(['node1: leave its swarm (it is a manager): socket hang up']);
+    expect(await applyStart([leave], () => undefined, 'zh', AT_ONCE)).toEqual(['node1: leave its swarm (it is a manager)：node1 没有运行']);
+  });
+
+  it('waits for a lost leave to finish before asking again, and checks an answered error once', async () => {
+    // The manager is still tearing its swarm down for three looks after the hang-up.
+    let looks = 0;
+    const slow = engine([hangUp], () => (++looks > 3 ? 'inactive' : 'pending'));
+    expect(await applyStart([leave], () => on(slow), 'en', { waitMs: 5000, pollMs: 1 })).toEqual([]);
+    expect(slow.leaves()).toBe(1);
+    const refused = () => Promise.reject(Object.assign(new Error('this node is not part of a swarm'), { statusCode: 503 }));
+    let refusedLooks = 0;
+    const answered = engine([refused, refused], () => (++refusedLooks, 'active'));
+    expect(await applyStart([leave], () => on(answered), 'en', { waitMs: 60_000, pollMs: 1 })).toEqual([
+      'node1: leave its swarm (it is a manager): this node is not part of a swarm',
+    ]);
+    expect(refusedLooks).toBe(2);
   });
 
   it('counts a removal whose object is gone as done', async () => {
@@ -93,6 +110,6 @@ describe('applyStart', () => {
       getContainer: () => ({ remove: hangUp, inspect: () => Promise.reject(gone) }),
     } as unknown as Docker;
     const action = { node: 'node1', kind: 'remove-container', target: 'site', description: 'node1: remove container site' } as const;
-    expect(await applyStart([action], () => on(node), 'en')).toEqual([]);
+    expect(await applyStart([action], () => on(node), 'en', AT_ONCE)).toEqual([]);
   });
 });

@@ -61,15 +61,23 @@ const isTaskContainer = (snapshot: EngineSnapshot, name: string) =>
   snapshot.swarm.services.some((service) => name.startsWith(`${service.name}.`));
 
 /**
- * Carries the actions out, in order; returns a line for each that failed, in `locale`. An action whose
- * answer is lost (the engine closed the connection: seen once for a manager's forced swarm
- * leave in a whole-course run) may still have done its work: what it is for is checked, and
- * the action tried once more only if that does not hold yet.
+ * How long the work of an action whose answer was lost may take to show: a manager's forced
+ * swarm leave closes the engine's connections and goes on tearing its swarm down (seen twice
+ * in whole-course runs: the leave hung up, and so did a second one asked for at once).
+ */
+export const LOST_ANSWER = { waitMs: 15_000, pollMs: 250 };
+
+/**
+ * Carries the actions out, in order; returns a line for each that failed, in `locale`. An
+ * action whose answer is lost (the connection closed, no status) may still be doing its work:
+ * what it is for is watched for up to `lost.waitMs`, and the action tried once more only if
+ * that does not hold by then. An action the engine answered with an error is checked once.
  */
 export async function applyStart(
   actions: readonly StartAction[],
   nodeOf: (node: string) => Pick<SessionNode, 'engine' | 'state'> | undefined,
   locale: Locale,
+  lost = LOST_ANSWER,
 ): Promise<string[]> {
   const say = translator(locale);
   const failures: string[] = [];
@@ -78,10 +86,11 @@ export async function applyStart(
     try {
       if (!node) throw new Error(say('start.notRunning', { node: action.node }));
       const { engine } = node;
+      const done = (error: unknown) => achievedWithin(action, engine, isAnswer(error) ? 0 : lost.waitMs, lost.pollMs);
       await carryOut(action, engine).catch(async (error: unknown) => {
-        if (await achieved(action, engine).catch(() => false)) return;
+        if (await done(error)) return;
         await carryOut(action, engine).catch(async (again: unknown) => {
-          if (!(await achieved(action, engine).catch(() => false))) throw again ?? error;
+          if (!(await done(again))) throw again ?? error;
         });
       });
       // No event says a node left its swarm: its state reads the membership again.
@@ -91,6 +100,19 @@ export async function applyStart(
     }
   }
   return failures;
+}
+
+/** The engine answered (with an error status), rather than the connection failing. */
+const isAnswer = (error: unknown) => typeof (error as { statusCode?: unknown } | undefined)?.statusCode === 'number';
+
+/** Polls `achieved` until it holds or `waitMs` has passed (one look when 0). */
+async function achievedWithin(action: StartAction, engine: Docker, waitMs: number, pollMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (await achieved(action, engine).catch(() => false)) return true;
+    if (Date.now() + pollMs > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }
 
 async function carryOut(action: StartAction, engine: Docker): Promise<void> {
