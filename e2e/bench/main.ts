@@ -190,6 +190,7 @@ async function startTimes(browser: Browser, docker: Docker, slipway: RunningSlip
   const page = {
     interactiveMs: summarize(pages.map((one) => one.interactiveMs)),
     firstContentfulPaintMs: summarize(pages.flatMap((one) => one.firstContentfulPaintMs ?? [])),
+    terminalOpenMs: summarize(pages.flatMap((one) => one.terminalOpenMs ?? [])),
     htmlMs: summarize(pages.map((one) => one.htmlMs)),
     transferredKB: pages[0]?.transferredKB,
     how: "the page's own Navigation Timing: DOMContentLoaded handled (the deferred app script ran and mounted the app)",

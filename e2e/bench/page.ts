@@ -4,6 +4,7 @@
  * output is seen from xterm's write callback (parsed into the terminal's buffer).
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { TERMINAL_OPEN_MARK } from '../../web/src/lib/xterm-loader';
 
 /** The hook as web/src/test-hook.d.ts declares it (e2e/support declares only screenText). */
 interface Hook {
@@ -42,6 +43,8 @@ export interface PageTimes {
   interactiveMs: number;
   /** The first text or image painted. */
   firstContentfulPaintMs: number | undefined;
+  /** The first terminal open (xterm's code arrives after the page's own script). */
+  terminalOpenMs: number | undefined;
   /** What came over the wire until then, HTML, scripts and styles, compressed as sent. */
   transferredKB: number;
 }
@@ -78,9 +81,10 @@ export async function openTimed(browser: Browser, url: string): Promise<{ ms: nu
 }
 
 function pageTimes(page: Page): Promise<PageTimes> {
-  return page.evaluate(() => {
+  return page.evaluate((terminalMark) => {
     const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
     const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    const terminal = performance.getEntriesByName(terminalMark)[0];
     const interactiveMs = navigation!.domContentLoadedEventEnd;
     const early = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) => entry.responseEnd <= interactiveMs);
     const round = (value: number) => Math.round(value * 10) / 10;
@@ -88,9 +92,10 @@ function pageTimes(page: Page): Promise<PageTimes> {
       htmlMs: round(navigation!.responseEnd),
       interactiveMs: round(interactiveMs),
       firstContentfulPaintMs: paint ? round(paint.startTime) : undefined,
+      terminalOpenMs: terminal ? round(terminal.startTime) : undefined,
       transferredKB: round(early.reduce((sum, entry) => sum + entry.transferSize, navigation!.transferSize) / 1024),
     };
-  });
+  }, TERMINAL_OPEN_MARK);
 }
 
 /** Which renderer xterm uses in this browser (WebGL draws into a canvas). */

@@ -18,7 +18,7 @@ import {
   type ServerMessage,
   type StartAction,
 } from './protocol';
-import { resilientFetch } from './resilient-fetch';
+import { resilientFetch } from './network-retry';
 
 export type Lesson = LessonDetail['lesson'];
 export type StepVerdicts = { stepId: string; verdicts: CheckVerdict[]; complete: boolean };

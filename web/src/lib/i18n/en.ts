@@ -97,6 +97,7 @@ export const en = {
     removeBody: (node: string) => `${node} stops, with every container, image and volume in it, and its terminal closes. This cannot be undone.`,
     shellExited: 'Shell exited. Press Enter for a new shell.',
     shellExitedWith: (code: number) => `Shell exited (code ${code}). Press Enter for a new shell.`,
+    terminalUnavailable: 'The terminal could not be loaded. Reload the page to try again.',
     /** Why a command cannot run on a node now. */
     why: {
       missing: (node: string) => `${node} is not in your session: add it with “+ Add node” above the terminal.`,

@@ -89,6 +89,7 @@ export const zh: Messages = {
     removeBody: (node) => `${node} 会停止，连同其中的全部容器、镜像和分卷，它的终端也会关闭。此操作无法撤销。`,
     shellExited: 'Shell 已退出。按回车键打开新的 shell。',
     shellExitedWith: (code) => `Shell 已退出（退出码 ${code}）。按回车键打开新的 shell。`,
+    terminalUnavailable: '终端未能加载。请重新加载页面再试。',
     why: {
       missing: (node) => `${node} 不在你的会话中：用终端上方的“+ 添加节点”添加它。`,
       starting: (node) => `${node} 正在启动…`,

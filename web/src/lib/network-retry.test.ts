@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resilientFetch } from './resilient-fetch';
+import { resilientFetch, retryNetwork } from './network-retry';
 
 /** A fetch that fails with `failures` network errors (as Chromium's ERR_NETWORK_CHANGED does) before it answers. */
 function flaky(failures: number) {
@@ -35,6 +35,28 @@ describe('resilientFetch', () => {
       throw new DOMException('aborted', 'AbortError');
     }) as unknown as typeof fetch;
     await expect(resilientFetch('/x', aborted, [0, 0])).rejects.toThrow('aborted');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('retryNetwork', () => {
+  it('imports again after a failed module fetch (Chromium fetches a failed dynamic import anew)', async () => {
+    let calls = 0;
+    const load = async () => {
+      if (++calls < 3) throw new TypeError('Failed to fetch dynamically imported module');
+      return { Terminal: 'loaded' };
+    };
+    expect(await retryNetwork(load, [0, 0, 0])).toEqual({ Terminal: 'loaded' });
+    expect(calls).toBe(3);
+  });
+
+  it('does not try a module that failed to parse again', async () => {
+    let calls = 0;
+    const load = async () => {
+      calls++;
+      throw new SyntaxError('Unexpected token');
+    };
+    await expect(retryNetwork(load, [0, 0])).rejects.toThrow(SyntaxError);
     expect(calls).toBe(1);
   });
 });
