@@ -162,6 +162,48 @@ test('a page handed a pooled sandbox gets the shell started in it ahead, and com
   }
 });
 
+test("a terminal whose code arrives after its shell attached shows what the shell sent meanwhile, once; one whose code never arrives says so", async ({ slipway, newLearner }) => {
+  const XTERM_CHUNK = /\/assets\/xterm-[^/]+\.js$/;
+  const learner = await newLearner();
+  const page = await learner.newPage();
+  await openSandbox(page, slipway.url);
+  await run(page, 'clear; echo marker-$((40+2))', 'marker-42');
+  // On the reload, xterm's chunk is held back until the sandbox is ready and the screen's
+  // replay has come (routing also keeps the chunk out of the browser's cache).
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await learner.route(XTERM_CHUNK, async (route) => {
+    await released;
+    await route.continue();
+  });
+  let outputFrames = 0;
+  page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void (typeof payload !== 'string' && outputFrames++)));
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  await expect.poll(() => outputFrames, { timeout: 60_000, message: 'the replay' }).toBeGreaterThan(0);
+  // The page is drawn and its lesson panel works without the terminal's code.
+  await expect(page.locator('.xterm')).toHaveCount(0);
+  await expect(page.getByRole('heading').first()).toBeVisible();
+  release();
+  // The replay (the shell would redraw only its prompt on the terminal's resize).
+  const screen = await waitForScreen(page, 'marker-42');
+  expect(screen.match(/marker-42/g)).toHaveLength(1);
+  await run(page, 'echo late-$((40+2))', 'late-42');
+
+  const never = await newLearner();
+  let attempts = 0;
+  await never.route(XTERM_CHUNK, (route) => {
+    attempts++;
+    return route.abort('failed');
+  });
+  const broken = await never.newPage();
+  await broken.goto(slipway.url);
+  await expect(broken.getByRole('alert').filter({ hasText: 'The terminal could not be loaded' })).toBeVisible({ timeout: 30_000 });
+  // The modulepreload, the import and its three retries.
+  expect(attempts).toBeGreaterThanOrEqual(4);
+  await expect(broken.getByTestId('status')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+});
+
 /** A host process's environment (the host's root reads any). */
 function environment(pid: string): string[] {
   try {
