@@ -5,6 +5,7 @@
  * page words a code in the learner's language from its own catalog.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 import type { Locale } from './locale';
 
 export const ERRORS = {
@@ -152,7 +153,7 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 /** A code of the catalog, as messages carry it. */
-export const ErrorCode = z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]);
+export const ErrorCode = lazySchema(() => z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]));
 
 /** An error that knows its catalog code; `detail` adds what happened this time. */
 export class SlipwayError extends Error {

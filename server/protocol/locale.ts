@@ -6,9 +6,10 @@
  * serves lessons in it where a translation exists. Coded errors the page words from their code.
  */
 import { z } from 'zod';
+import { lazySchema } from './lazy-schema';
 
 export const LOCALES = ['en', 'zh'] as const;
-export const Locale = z.enum(LOCALES);
+export const Locale = lazySchema(() => z.enum(LOCALES));
 export type Locale = z.infer<typeof Locale>;
 
 /** The BCP 47 tag for `<html lang>` (simplified Chinese as spoken in mainland China). */
@@ -20,7 +21,7 @@ export function langTag(locale: string): string {
 export const ORIGINAL_LOCALE: Locale = 'en';
 
 /** A text in every language, for a page that picks one itself (the trainer's lesson and step titles). */
-export const LocalizedText = z.record(Locale, z.string());
+export const LocalizedText = lazySchema(() => z.record(Locale, z.string()));
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
 /** The cookie that tells pages the server writes itself (port previews) the learner's choice. */
